@@ -1,0 +1,157 @@
+"""From scored candidates to a decision: link, new person, or review — and why.
+
+Order of the rules, strongest first:
+1. A CCCD that contradicts the record's own birth year or sex is a conflict (a parent's card, a typo):
+   review, whatever else agrees.
+2. A candidate person holding the record's CCCD: link when the name agrees and the birth date does not
+   contradict (the only deterministic rule); otherwise a national-ID conflict for review.
+3. The best person by match weight: linked at or above the link threshold, unless a runner-up is within
+   the ambiguity margin (ambiguous → review) or the two carry different CCCDs (never linked by weight).
+4. At or above the review threshold: a possible match for review. Below it: a new person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from matching.compare import DIFFERENT
+from matching.identifiers import cccd_contradictions
+from matching.model import Model
+from matching.normalize import NormalizedRecord
+from matching.score import PairScore, score_pair
+
+MAX_REPORTED_CANDIDATES = 5
+
+
+class Outcome(StrEnum):
+    LINK = "linked"
+    NEW_PERSON = "new_person"
+    REVIEW = "review"
+
+
+class ReviewType(StrEnum):
+    POSSIBLE_MATCH = "possible_match"
+    AMBIGUOUS = "ambiguous"
+    NATIONAL_ID_CONFLICT = "national_id_conflict"
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateProfile:
+    """One known record (or registry row) of a candidate person."""
+
+    person_id: str
+    person_national_id: str | None
+    profile: NormalizedRecord
+
+
+@dataclass(frozen=True, slots=True)
+class PersonScore:
+    person_id: str
+    national_id: str | None
+    score: PairScore
+
+
+@dataclass(frozen=True, slots=True)
+class MatchDecision:
+    outcome: Outcome
+    reason: str
+    person_id: str | None = None  # set when outcome is LINK
+    review_type: ReviewType | None = None
+    ranked: tuple[PersonScore, ...] = ()  # best first, at most MAX_REPORTED_CANDIDATES
+
+    @property
+    def best(self) -> PersonScore | None:
+        return self.ranked[0] if self.ranked else None
+
+
+def rank_persons(
+    model: Model, record: NormalizedRecord, candidates: Sequence[CandidateProfile]
+) -> list[PersonScore]:
+    """Each person scored by its best-agreeing profile, highest first (ties by person id)."""
+    best: dict[str, PersonScore] = {}
+    for cand in candidates:
+        score = score_pair(model, record, cand.profile)
+        held = best.get(cand.person_id)
+        if held is None or score.match_weight > held.score.match_weight:
+            best[cand.person_id] = PersonScore(cand.person_id, cand.person_national_id, score)
+    return sorted(best.values(), key=lambda p: (-p.score.match_weight, p.person_id))
+
+
+def decide(model: Model, record: NormalizedRecord, candidates: Sequence[CandidateProfile]) -> MatchDecision:
+    ranked = rank_persons(model, record, candidates)
+    reported = tuple(ranked[:MAX_REPORTED_CANDIDATES])
+    cccd = record.cccd
+
+    if cccd is not None and (contradicted := cccd_contradictions(cccd, record.birth_date, record.sex)):
+        return MatchDecision(
+            Outcome.REVIEW,
+            f"the record's CCCD contradicts its own {' and '.join(contradicted)}",
+            review_type=ReviewType.NATIONAL_ID_CONFLICT,
+            ranked=reported,
+        )
+
+    holder = next((p for p in ranked if cccd is not None and p.national_id == cccd), None)
+    if holder is not None:
+        if _demographics_agree(holder.score):
+            return MatchDecision(
+                Outcome.LINK,
+                "same CCCD as the person, consistent with birth year and sex, and the name agrees",
+                person_id=holder.person_id,
+                ranked=_holder_first(holder, reported),
+            )
+        return MatchDecision(
+            Outcome.REVIEW,
+            "the record's CCCD belongs to a person whose name, birth date or sex disagrees",
+            review_type=ReviewType.NATIONAL_ID_CONFLICT,
+            ranked=_holder_first(holder, reported),
+        )
+
+    if not ranked or ranked[0].score.match_weight < model.review_threshold:
+        return MatchDecision(Outcome.NEW_PERSON, "no candidate reached the review threshold", ranked=reported)
+
+    top = ranked[0]
+    weight = top.score.match_weight
+    runner_up = ranked[1].score.match_weight if len(ranked) > 1 else None
+    if weight >= model.link_threshold:
+        if runner_up is not None and weight - runner_up < model.ambiguity_margin:
+            return MatchDecision(
+                Outcome.REVIEW,
+                f"two persons within {model.ambiguity_margin:g} bits of each other",
+                review_type=ReviewType.AMBIGUOUS,
+                ranked=reported,
+            )
+        if cccd is not None and top.national_id is not None and top.national_id != cccd:
+            return MatchDecision(
+                Outcome.REVIEW,
+                "strong match, but the record's CCCD differs from the person's",
+                review_type=ReviewType.NATIONAL_ID_CONFLICT,
+                ranked=reported,
+            )
+        return MatchDecision(
+            Outcome.LINK,
+            f"match weight {weight:.1f} at or above the link threshold {model.link_threshold:g}",
+            person_id=top.person_id,
+            ranked=reported,
+        )
+    return MatchDecision(
+        Outcome.REVIEW,
+        f"match weight {weight:.1f} between the review ({model.review_threshold:g}) "
+        f"and link ({model.link_threshold:g}) thresholds",
+        review_type=ReviewType.POSSIBLE_MATCH,
+        ranked=reported,
+    )
+
+
+def _demographics_agree(score: PairScore) -> bool:
+    return (
+        score.level("full_name") != DIFFERENT
+        and score.level("birth_date") not in (DIFFERENT, "years_apart_1")
+        and score.level("sex") != DIFFERENT
+    )
+
+
+def _holder_first(holder: PersonScore, reported: tuple[PersonScore, ...]) -> tuple[PersonScore, ...]:
+    rest = tuple(p for p in reported if p.person_id != holder.person_id)
+    return (holder, *rest)[:MAX_REPORTED_CANDIDATES]

@@ -1,0 +1,1 @@
+"""The gRPC edge: servicers, proto ⇄ domain conversion, errors ⇄ status. Protobuf stays here."""

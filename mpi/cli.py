@@ -1,0 +1,171 @@
+"""The command line (RECORD_SCHEMA.md): serve, registry import, ingest, export.
+
+    mpi serve                 [--db URL] [--host H] [--port 50051]
+    mpi registry import FILE  [--db URL]
+    mpi ingest FILE           [--db URL]
+    mpi export FILE           [--db URL]
+
+`--db` defaults to MPI_DATABASE_URL, else sqlite:///mpi.sqlite3 in the working directory. Long commands
+show progress on stderr and end with a summary. Exit status: 0 done (rows may have been rejected, the
+summary says so), 2 bad usage or an unreadable file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import getpass
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from matching import RECORD_FIELDS, default_model
+from mpi.config import Config
+from mpi.intake.csv_rows import CsvFormatError, open_text, read_csv
+from mpi.logs import configure_logging
+from mpi.service.batch import BatchSummary, import_registry_rows, ingest_rows
+from mpi.service.match import MatchService
+from mpi.service.queries import EXPORT_COLUMNS, export_rows
+from mpi.service.registry import REGISTRY_FIELDS, RegistryService
+from mpi.store.database import Database
+
+MAX_LISTED_REJECTIONS = 20
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    config = Config.from_env(database_url=args.db, **_serve_overrides(args))
+    configure_logging(config.log_level if args.command == "serve" else "WARNING")
+    try:
+        return int(args.run(args, config) or 0)
+    except CsvFormatError as error:
+        print(f"mpi: {args.file}: {error}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as error:
+        print(f"mpi: {error.filename}: no such file", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mpi", description="Master patient index for Vietnam's health data."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def command(
+        name: str, run: Callable[..., int], help_: str, parent: argparse._SubParsersAction | None = None
+    ):
+        sub = (parent or commands).add_parser(name, help=help_, description=help_)
+        sub.add_argument("--db", help="database URL (default: MPI_DATABASE_URL, else sqlite:///mpi.sqlite3)")
+        sub.set_defaults(run=run)
+        return sub
+
+    serve = command("serve", _serve, "run the gRPC service")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    registry = commands.add_parser("registry", help="population registry extracts").add_subparsers(
+        dest="registry_command", required=True
+    )
+    command(
+        "import", _registry_import, "load or refresh a population registry extract (CSV)", registry
+    ).add_argument("file", type=Path)
+    command("ingest", _ingest, "match every row of a CSV file of source records, in file order").add_argument(
+        "file", type=Path
+    )
+    command("export", _export, "write one CSV row per source record with its person and status").add_argument(
+        "file", type=Path
+    )
+    return parser
+
+
+def _serve_overrides(args: argparse.Namespace) -> dict[str, object]:
+    return {"host": getattr(args, "host", None), "port": getattr(args, "port", None)}
+
+
+def _serve(_args: argparse.Namespace, config: Config) -> int:
+    from mpi.api.server import serve
+
+    serve(config)
+    return 0
+
+
+def _open_db(config: Config) -> Database:
+    db = Database(config.database_url)
+    db.migrate()
+    return db
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:
+        return "cli"
+
+
+def _count_rows(path: Path) -> int:
+    with path.open("rb") as handle:
+        return max(0, sum(1 for _ in handle) - 1)
+
+
+def _ingest(args: argparse.Namespace, config: Config) -> int:
+    db = _open_db(config)
+    matcher = MatchService(db, default_model())
+    with open_text(args.file) as handle:
+        data = read_csv(handle, known=RECORD_FIELDS, required=("source", "source_record_id", "full_name"))
+        _warn_ignored(data.ignored_columns)
+        with tqdm(total=_count_rows(args.file), unit="row", file=sys.stderr, disable=None) as bar:
+            summary = ingest_rows(matcher, data.rows, actor=_actor(), tick=bar.update)
+    _print_summary("ingest", summary, ("linked", "new_person", "review", "unchanged"))
+    db.dispose()
+    return 0
+
+
+def _registry_import(args: argparse.Namespace, config: Config) -> int:
+    db = _open_db(config)
+    registry = RegistryService(MatchService(db, default_model()))
+    with open_text(args.file) as handle:
+        data = read_csv(handle, known=REGISTRY_FIELDS, required=("national_id", "full_name"))
+        _warn_ignored(data.ignored_columns)
+        with tqdm(total=_count_rows(args.file), unit="row", file=sys.stderr, disable=None) as bar:
+            summary = import_registry_rows(registry, data.rows, actor=_actor(), tick=bar.update)
+    _print_summary("registry import", summary, ("created", "attached", "updated", "unchanged"))
+    db.dispose()
+    return 0
+
+
+def _export(args: argparse.Namespace, config: Config) -> int:
+    db = _open_db(config)
+    count = 0
+    with args.file.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=EXPORT_COLUMNS)
+        writer.writeheader()
+        for row in export_rows(db):
+            writer.writerow(row)
+            count += 1
+    print(f"export: {count} records written to {args.file}")
+    db.dispose()
+    return 0
+
+
+def _warn_ignored(columns: tuple[str, ...]) -> None:
+    if columns:
+        print(f"mpi: warning: unknown columns ignored: {', '.join(columns)}", file=sys.stderr)
+
+
+def _print_summary(title: str, summary: BatchSummary, outcome_keys: tuple[str, ...]) -> None:
+    parts = [f"{summary.rows_read} rows read"]
+    parts += [f"{summary.outcomes.get(k, 0)} {k.replace('_', ' ')}" for k in outcome_keys]
+    parts.append(f"{summary.rejected} rejected")
+    print(f"{title}: " + ", ".join(parts))
+    for rejection in summary.rejections[:MAX_LISTED_REJECTIONS]:
+        print(f"  rejected {rejection.describe()}")
+    if summary.rejected > MAX_LISTED_REJECTIONS:
+        print(f"  … and {summary.rejected - MAX_LISTED_REJECTIONS} more; reasons:")
+        for reason, n in summary.rejection_reasons().most_common():
+            print(f"    {n} × {reason}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,330 @@
+"""The Match use case: one source record in, one decision out, in one transaction.
+
+normalize → lock its keys → store the record (a new version only when its values changed) → candidate
+persons by blocking keys → score and decide (matching/) → persist the link, the new person or the review
+task → audit. A re-send with identical values changes nothing and returns the current state; a manual
+decision on a record is never overturned by matching.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from matching import (
+    InvalidRecord,
+    MatchDecision,
+    Model,
+    NormalizedRecord,
+    Outcome,
+    SourceRecord,
+    blocking_keys,
+    decide,
+    normalize_record,
+)
+from matching.identifiers import cccd_contradictions
+from matching.normalize import normalized_to_dict
+from mpi.errors import InvalidInput
+from mpi.service.clock import Clock, utc_now
+from mpi.service.evidence import decision_to_evidence, evidence_candidates, evidence_fields
+from mpi.service.outcome import MatchOutcome, RecordChange
+from mpi.store import repository as repo
+from mpi.store.database import Database
+from mpi.store.models import Link, Person, RecordVersion, ReviewTask, SourceRecordRow
+
+# How many records one blocking key may bring in: a key shared by thousands ("nguyen van anh") is
+# too common to tell anyone apart; the other keys of the record still find its candidates.
+CANDIDATES_PER_KEY = 200
+REVIEW_PRIORITY = {"national_id_conflict": 1, "ambiguous": 2, "possible_match": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedRecord:
+    """A record read and keyed outside the transaction (pure work, no locks held)."""
+
+    record: SourceRecord
+    normalized: NormalizedRecord
+    keys: tuple[str, ...]
+    raw: dict[str, str]
+    content_hash: str
+
+
+class MatchService:
+    def __init__(self, db: Database, model: Model, clock: Clock = utc_now) -> None:
+        self.db = db
+        self.model = model
+        self.clock = clock
+
+    def prepare(self, record: SourceRecord, *, source: str | None = None) -> PreparedRecord:
+        """Read the record; InvalidInput naming every unreadable field. `source` overrides the stored
+        source name (the registry's reserved one)."""
+        try:
+            normalized = normalize_record(record, today=self.clock().date())
+        except InvalidRecord as exc:
+            raise InvalidInput(exc.problems) from exc
+        raw = record.to_dict()
+        if source is not None:
+            raw["source"] = source
+        return PreparedRecord(record, normalized, blocking_keys(normalized), raw, repo.content_hash(raw))
+
+    def match(self, record: SourceRecord, *, actor: str) -> MatchOutcome:
+        prepared = self.prepare(record)
+        return self.db.run_write(lambda session: self.match_prepared(session, prepared, actor=actor))
+
+    def match_prepared(self, session: Session, p: PreparedRecord, *, actor: str) -> MatchOutcome:
+        """The whole use case inside the caller's transaction (the batch paths share it)."""
+        source, sid = p.raw["source"], p.raw["source_record_id"]
+        self.db.lock_keys(session, (f"record:{source}:{sid}", *p.keys))
+        now = self.clock()
+        row = repo.find_record(session, source, sid)
+        if row is not None and row.content_hash == p.content_hash:
+            return self.current_state(session, row, RecordChange.UNCHANGED)
+        change = RecordChange.NEW if row is None else RecordChange.UPDATED
+        row = store_record(session, row, p, now)
+        link = repo.current_link(session, row.id) if change is RecordChange.UPDATED else None
+        if link is not None and link.kind != "auto":
+            repo.audit(
+                session,
+                at=now,
+                actor=actor,
+                action="record.updated",
+                entity_type="record",
+                entity_id=str(row.id),
+                reason="new version; the manual link is kept",
+                details={"version": row.version},
+            )
+            return self.current_state(session, row, change)
+        superseded = repo.supersede_open_tasks(session, row.id, now)
+        decision = self.decide(session, p.normalized, p.keys, row.id)
+        self._apply(session, row, p.normalized, decision, link, now, actor, superseded)
+        return self.current_state(session, row, change)
+
+    def decide(
+        self, session: Session, normalized: NormalizedRecord, keys: tuple[str, ...], record_id: int | None
+    ) -> MatchDecision:
+        holder = repo.person_by_national_id(session, normalized.cccd) if normalized.cccd else None
+        candidates = repo.candidate_profiles(
+            session,
+            keys,
+            exclude_record_id=record_id,
+            cap=CANDIDATES_PER_KEY,
+            extra_person=holder.id if holder else None,
+        )
+        return decide(self.model, normalized, candidates)
+
+    def _apply(
+        self,
+        session: Session,
+        row: SourceRecordRow,
+        normalized: NormalizedRecord,
+        decision: MatchDecision,
+        old_link: Link | None,
+        now: datetime,
+        actor: str,
+        superseded_tasks: list[str],
+    ) -> None:
+        evidence = decision_to_evidence(decision, self.model.version)
+        if old_link is not None:
+            repo.close_link(session, old_link, now)
+            self._retire_if_empty(session, old_link.person_id, now, actor)
+        details = {"model_version": self.model.version, "superseded_tasks": superseded_tasks}
+        if decision.outcome is Outcome.REVIEW:
+            task = ReviewTask(
+                id=repo.new_id(),
+                type=str(decision.review_type),
+                status="open",
+                priority=REVIEW_PRIORITY[str(decision.review_type)],
+                record_id=row.id,
+                candidate_person_ids=[p.person_id for p in decision.ranked],
+                evidence=evidence,
+                reason=decision.reason,
+                created_at=now,
+            )
+            session.add(task)
+            repo.audit(
+                session,
+                at=now,
+                actor=actor,
+                action="review.opened",
+                entity_type="review_task",
+                entity_id=task.id,
+                reason=decision.reason,
+                details={**details, "record_id": row.id, "type": task.type},
+            )
+            return
+        if decision.outcome is Outcome.NEW_PERSON:
+            person = self._new_person(session, normalized, now)
+            person_id, kind = person.id, "new_person"
+            repo.audit(
+                session,
+                at=now,
+                actor=actor,
+                action="person.created",
+                entity_type="person",
+                entity_id=person.id,
+                reason=decision.reason,
+                details={**details, "record_id": row.id},
+            )
+        else:
+            assert decision.person_id is not None
+            person_id, kind = decision.person_id, "linked"
+            self._adopt_national_id(session, person_id, normalized, now, actor)
+        best = decision.best
+        session.add(
+            Link(
+                record_id=row.id,
+                person_id=person_id,
+                kind="auto",
+                decision=kind,
+                match_weight=best.score.match_weight if best else None,
+                explanation=evidence,
+                model_version=self.model.version,
+                reason=decision.reason,
+                actor=actor,
+                valid_from=now,
+            )
+        )
+        repo.audit(
+            session,
+            at=now,
+            actor=actor,
+            action="link.created",
+            entity_type="record",
+            entity_id=str(row.id),
+            reason=decision.reason,
+            details={**details, "person_id": person_id, "decision": kind},
+        )
+
+    def _new_person(self, session: Session, rec: NormalizedRecord, now: datetime) -> Person:
+        """A person from one record. It carries the record's CCCD only when the CCCD agrees with the
+        record's own birth year and sex and no one else holds it (decide() already sent those to review)."""
+        cccd = rec.cccd
+        usable = cccd is not None and not cccd_contradictions(cccd, rec.birth_date, rec.sex)
+        person = Person(
+            id=repo.new_id(),
+            national_id=cccd if usable else None,
+            registry_backed=False,
+            full_name=rec.name.canonical,
+            birth_date=rec.birth_date.to_iso() if rec.birth_date else None,
+            sex=rec.sex.value if rec.sex else None,
+            status="active",
+            version=1,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(person)
+        session.flush()
+        return person
+
+    def _adopt_national_id(
+        self, session: Session, person_id: str, rec: NormalizedRecord, now: datetime, actor: str
+    ) -> None:
+        """A person linked by weight learns a consistent CCCD from its new record, if it had none."""
+        cccd = rec.cccd
+        if cccd is None or cccd_contradictions(cccd, rec.birth_date, rec.sex):
+            return
+        person = session.get(Person, person_id)
+        if person is None or person.national_id is not None or repo.person_by_national_id(session, cccd):
+            return
+        person.national_id, person.version, person.updated_at = cccd, person.version + 1, now
+        repo.audit(
+            session,
+            at=now,
+            actor=actor,
+            action="person.national_id_set",
+            entity_type="person",
+            entity_id=person_id,
+            reason="a linked record carries a CCCD consistent with it",
+        )
+
+    def _retire_if_empty(self, session: Session, person_id: str, now: datetime, actor: str) -> None:
+        person = session.get(Person, person_id)
+        if person is None or person.registry_backed or repo.live_link_count(session, person_id) > 0:
+            return
+        person.status, person.version, person.updated_at = "retired", person.version + 1, now
+        repo.audit(
+            session,
+            at=now,
+            actor=actor,
+            action="person.retired",
+            entity_type="person",
+            entity_id=person_id,
+            reason="its last record was linked elsewhere",
+        )
+
+    def current_state(
+        self,
+        session: Session,
+        row: SourceRecordRow,
+        change: RecordChange,
+    ) -> MatchOutcome:
+        """The record's state as stored now: its current link, else its open review task."""
+        session.flush()
+        link = repo.current_link(session, row.id)
+        common = {
+            "source": row.source,
+            "source_record_id": row.source_record_id,
+            "record_change": change,
+            "record_version": row.version,
+        }
+        if link is not None:
+            person = session.get(Person, link.person_id)
+            return MatchOutcome(
+                **common,
+                decision=link.decision,
+                reason=link.reason,
+                model_version=link.model_version,
+                person_id=link.person_id,
+                national_id=person.national_id if person else None,
+                link_kind=link.kind,
+                match_weight=link.match_weight,
+                prior_weight=link.explanation.get("prior_weight"),
+                explanation=evidence_fields(link.explanation),
+                candidates=evidence_candidates(link.explanation),
+            )
+        task = repo.open_review_task(session, row.id)
+        if task is None:
+            raise AssertionError("a stored record is either linked or under review")
+        return MatchOutcome(
+            **common,
+            decision="review",
+            reason=task.reason,
+            model_version=task.evidence.get("model_version", ""),
+            match_weight=task.evidence.get("match_weight"),
+            prior_weight=task.evidence.get("prior_weight"),
+            explanation=evidence_fields(task.evidence),
+            candidates=evidence_candidates(task.evidence),
+            review_task_id=task.id,
+        )
+
+
+def store_record(
+    session: Session, row: SourceRecordRow | None, p: PreparedRecord, now: datetime
+) -> SourceRecordRow:
+    """Insert the record, or add a version of it, and refresh its blocking keys."""
+    normalized = normalized_to_dict(p.normalized)
+    if row is None:
+        row = SourceRecordRow(
+            source=p.raw["source"],
+            source_record_id=p.raw["source_record_id"],
+            version=1,
+            content_hash=p.content_hash,
+            raw=p.raw,
+            normalized=normalized,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(row)
+        session.flush()
+    else:
+        row.version += 1
+        row.content_hash, row.raw, row.normalized, row.updated_at = p.content_hash, p.raw, normalized, now
+    session.add(
+        RecordVersion(
+            record_id=row.id, version=row.version, content_hash=p.content_hash, raw=p.raw, created_at=now
+        )
+    )
+    repo.replace_blocking_keys(session, row.id, p.keys)
+    return row

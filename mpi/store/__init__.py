@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, the database (engines, transactions, migrations) and repositories."""

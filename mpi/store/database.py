@@ -1,0 +1,124 @@
+"""The database: engines, schema migrations and transactions with bounded retries.
+
+SQLite (the embedded default) runs in WAL mode; writers take the lock at BEGIN (`BEGIN IMMEDIATE`) so
+two writers never deadlock half-way through a transaction, and readers use plain deferred transactions
+that never block them. PostgreSQL is used as it is, with transaction-scoped advisory locks
+(`lock_keys`) serializing writers that touch the same blocking keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from mpi.errors import StoreBusy
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# PostgreSQL SQLSTATEs worth a retry: serialization failure, deadlock, unique violation after a race.
+_RETRYABLE_PG = {"40001", "40P01", "23505"}
+MAX_ATTEMPTS = 8
+
+
+class Database:
+    """Engines for one database URL; `write`/`read` open a unit of work (a session in a transaction)."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        self.engine = _create_engine(url, echo=echo, immediate=True)
+        # SQLite readers get their own engine whose transactions do not take the write lock.
+        self.read_engine = _create_engine(url, echo=echo, immediate=False) if self.is_sqlite else self.engine
+        self._write_sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest Alembic revision (idempotent)."""
+        cfg = AlembicConfig()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.connect() as connection:
+            cfg.attributes["connection"] = connection
+            command.upgrade(cfg, "head")
+            connection.commit()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with self._write_sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._read_sessions() as session, session.begin():
+            yield session
+
+    def run_write(self, unit: Callable[[Session], T]) -> T:
+        """Run `unit` in one write transaction; retry it whole on lock time-outs, deadlocks and races."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                with self.write() as session:
+                    return unit(session)
+            except (OperationalError, IntegrityError, DBAPIError) as exc:
+                if not self._retryable(exc) or attempt == MAX_ATTEMPTS:
+                    if self._retryable(exc):
+                        raise StoreBusy("the database stayed busy; try again") from exc
+                    raise
+                log.info("transaction retried", extra={"attempt": attempt, "error": type(exc.orig).__name__})
+                time.sleep(min(0.5, 0.01 * 2**attempt))
+        raise AssertionError("unreachable")
+
+    def _retryable(self, exc: DBAPIError) -> bool:
+        if self.is_sqlite:
+            return isinstance(exc, OperationalError) and "locked" in str(exc.orig)
+        return getattr(exc.orig, "sqlstate", None) in _RETRYABLE_PG
+
+    def lock_keys(self, session: Session, keys: Iterable[str]) -> None:
+        """Serialize writers that share any key, until the transaction ends (PostgreSQL only: a
+        SQLite writer already holds the whole database)."""
+        if self.is_sqlite:
+            return
+        for key_id in sorted({_key_id(k) for k in keys}):
+            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key_id})
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()
+
+
+def _key_id(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def _create_engine(url: str, *, echo: bool, immediate: bool) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below issue BEGIN itself (the pysqlite recipe).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine

@@ -1,0 +1,1 @@
+"""Generated gRPC stubs for mpi.v1 (protos/generate.py); do not edit."""
