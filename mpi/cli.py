@@ -18,6 +18,7 @@ import getpass
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
@@ -80,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _serve_overrides(args: argparse.Namespace) -> dict[str, object]:
+def _serve_overrides(args: argparse.Namespace) -> dict[str, Any]:
     return {"host": getattr(args, "host", None), "port": getattr(args, "port", None)}
 
 

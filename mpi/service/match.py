@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -24,7 +25,6 @@ from matching import (
     decide,
     normalize_record,
 )
-from matching.identifiers import cccd_contradictions
 from matching.normalize import normalized_to_dict
 from mpi.errors import InvalidInput
 from mpi.service.clock import Clock, utc_now
@@ -170,7 +170,6 @@ class MatchService:
         else:
             assert decision.person_id is not None
             person_id, kind = decision.person_id, "linked"
-            self._adopt_national_id(session, person_id, normalized, now, actor)
         best = decision.best
         session.add(
             Link(
@@ -196,15 +195,16 @@ class MatchService:
             reason=decision.reason,
             details={**details, "person_id": person_id, "decision": kind},
         )
+        if normalized.cccd is not None:
+            session.flush()
+            self._corroborate_national_id(session, person_id, now, actor)
 
     def _new_person(self, session: Session, rec: NormalizedRecord, now: datetime) -> Person:
-        """A person from one record. It carries the record's CCCD only when the CCCD agrees with the
-        record's own birth year and sex and no one else holds it (decide() already sent those to review)."""
-        cccd = rec.cccd
-        usable = cccd is not None and not cccd_contradictions(cccd, rec.birth_date, rec.sex)
+        """A person from one record, without a national ID: one record's CCCD is a claim, not a fact
+        (a serial digit mistyped keeps it self-consistent), see _corroborate_national_id."""
         person = Person(
             id=repo.new_id(),
-            national_id=cccd if usable else None,
+            national_id=None,
             registry_backed=False,
             full_name=rec.name.canonical,
             birth_date=rec.birth_date.to_iso() if rec.birth_date else None,
@@ -218,17 +218,18 @@ class MatchService:
         session.flush()
         return person
 
-    def _adopt_national_id(
-        self, session: Session, person_id: str, rec: NormalizedRecord, now: datetime, actor: str
-    ) -> None:
-        """A person linked by weight learns a consistent CCCD from its new record, if it had none."""
-        cccd = rec.cccd
-        if cccd is None or cccd_contradictions(cccd, rec.birth_date, rec.sex):
-            return
+    def _corroborate_national_id(self, session: Session, person_id: str, now: datetime, actor: str) -> None:
+        """A person without a registry row learns a CCCD once records from two different senders carry
+        it, each consistent with its own birth year and sex, and no record of the person claims
+        another. Two independent typos giving the same wrong number are not a practical risk; one is."""
         person = session.get(Person, person_id)
-        if person is None or person.national_id is not None or repo.person_by_national_id(session, cccd):
+        if person is None or person.national_id is not None:
             return
-        person.national_id, person.version, person.updated_at = cccd, person.version + 1, now
+        claims = repo.cccd_claims(session, person_id)
+        corroborated = [cccd for cccd, sources in claims.items() if len(sources) >= 2]
+        if len(claims) != 1 or len(corroborated) != 1 or repo.person_by_national_id(session, corroborated[0]):
+            return
+        person.national_id, person.version, person.updated_at = corroborated[0], person.version + 1, now
         repo.audit(
             session,
             at=now,
@@ -236,7 +237,7 @@ class MatchService:
             action="person.national_id_set",
             entity_type="person",
             entity_id=person_id,
-            reason="a linked record carries a CCCD consistent with it",
+            reason="records from two senders carry the same consistent CCCD",
         )
 
     def _retire_if_empty(self, session: Session, person_id: str, now: datetime, actor: str) -> None:
@@ -263,7 +264,7 @@ class MatchService:
         """The record's state as stored now: its current link, else its open review task."""
         session.flush()
         link = repo.current_link(session, row.id)
-        common = {
+        common: dict[str, Any] = {
             "source": row.source,
             "source_record_id": row.source_record_id,
             "record_change": change,

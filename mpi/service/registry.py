@@ -100,12 +100,8 @@ class RegistryService:
                     actor,
                     "the registry row disagrees with records of the person holding its CCCD",
                 )
-        elif (
-            decision.outcome is Outcome.LINK
-            and decision.person_id is not None
-            and self._unidentified(session, decision.person_id)
-        ):
-            person, action = session.get(Person, decision.person_id), RegistryAction.ATTACHED  # type: ignore[assignment]
+        elif (unidentified := self._unidentified_match(session, decision)) is not None:
+            person, action = unidentified, RegistryAction.ATTACHED
         else:
             person, action = self._new_registry_person(session, p, now), RegistryAction.CREATED
             if decision.outcome is not Outcome.NEW_PERSON and decision.ranked:
@@ -138,9 +134,15 @@ class RegistryService:
         self._audit(session, now, actor, f"registry.{action}", person.id, decision.reason)
         return RegistryOutcome(action, person.id, task_id)
 
-    def _unidentified(self, session: Session, person_id: str) -> bool:
-        person = session.get(Person, person_id)
-        return person is not None and person.national_id is None and not person.registry_backed
+    @staticmethod
+    def _unidentified_match(session: Session, decision: MatchDecision) -> Person | None:
+        """The person matching links the row to, if it has no national ID yet (else it is another human)."""
+        if decision.outcome is not Outcome.LINK or decision.person_id is None:
+            return None
+        person = session.get(Person, decision.person_id)
+        if person is None or person.national_id is not None or person.registry_backed:
+            return None
+        return person
 
     def _new_registry_person(self, session: Session, p: PreparedRecord, now: datetime) -> Person:
         person = Person(

@@ -11,8 +11,10 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from matching import CandidateProfile
+from matching.identifiers import cccd_contradictions
 from matching.normalize import dict_to_normalized
 from mpi.store.models import AuditEvent, BlockingKey, Link, Person, ReviewTask, SourceRecordRow
 
@@ -80,7 +82,7 @@ def candidate_profiles(
         .join(Link, (Link.record_id == SourceRecordRow.id) & Link.valid_to.is_(None))
         .join(Person, Person.id == Link.person_id)
     )
-    condition = SourceRecordRow.id.in_(record_ids)
+    condition: ColumnElement[bool] = SourceRecordRow.id.in_(record_ids)
     if extra_person is not None:
         condition = condition | (Link.person_id == extra_person)
     if exclude_record_id is not None:
@@ -91,6 +93,21 @@ def candidate_profiles(
         CandidateProfile(person_id, national_id, dict_to_normalized(normalized))
         for normalized, person_id, national_id in session.execute(query.where(condition))
     ]
+
+
+def cccd_claims(session: Session, person_id: str) -> dict[str, set[str]]:
+    """CCCD → the senders whose current records of this person carry it, self-consistently."""
+    claims: dict[str, set[str]] = {}
+    rows = session.execute(
+        select(SourceRecordRow.source, SourceRecordRow.normalized)
+        .join(Link, (Link.record_id == SourceRecordRow.id) & Link.valid_to.is_(None))
+        .where(Link.person_id == person_id)
+    )
+    for source, normalized in rows:
+        rec = dict_to_normalized(normalized)
+        if rec.cccd is not None and not cccd_contradictions(rec.cccd, rec.birth_date, rec.sex):
+            claims.setdefault(rec.cccd, set()).add(source)
+    return claims
 
 
 def close_link(session: Session, link: Link, at: datetime) -> None:

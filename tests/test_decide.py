@@ -1,0 +1,117 @@
+"""The decision rules of matching/decide.py, on hand-made candidates."""
+
+from __future__ import annotations
+
+import pytest
+
+from matching import (
+    CandidateProfile,
+    Outcome,
+    ReviewType,
+    SourceRecord,
+    decide,
+    default_model,
+    normalize_record,
+    score_pair,
+)
+
+MODEL = default_model()
+
+
+def rec(name: str, **fields: str):
+    return normalize_record(SourceRecord("c1", "1", name, **fields))
+
+
+DUC = rec(
+    "Nguyễn Văn Đức",
+    birth_date="1990-05-01",
+    sex="male",
+    national_id="001090012345",
+    phone="0912345678",
+    province_code="01",
+)
+
+
+def test_explanation_sums_to_the_match_weight() -> None:
+    score = score_pair(MODEL, DUC, rec("NGUYEN VAN DUC", birth_date="01/05/1990", sex="1"))
+    assert score.match_weight == pytest.approx(score.prior_weight + sum(f.weight for f in score.fields))
+    assert score.level("full_name") == "folded"
+    assert score.level("national_id") == "missing" and score.level("phone") == "missing"
+
+
+def test_same_consistent_cccd_and_agreeing_name_links_deterministically() -> None:
+    incoming = rec("Nguyen Van Duc", birth_date="1990", national_id="001090012345")
+    decision = decide(MODEL, incoming, [CandidateProfile("p1", "001090012345", DUC)])
+    assert decision.outcome is Outcome.LINK and decision.person_id == "p1"
+    assert "same CCCD" in decision.reason
+
+
+def test_same_cccd_with_another_name_is_a_conflict_not_a_link() -> None:
+    incoming = rec("Trần Thị Mai", birth_date="1990-07-09", national_id="001090012345")
+    decision = decide(MODEL, incoming, [CandidateProfile("p1", "001090012345", DUC)])
+    assert decision.outcome is Outcome.REVIEW
+    assert decision.review_type is ReviewType.NATIONAL_ID_CONFLICT
+
+
+def test_a_cccd_contradicting_the_records_own_birth_year_goes_to_review() -> None:
+    # A child's record (born 2016) carrying the father's CCCD (born 1990).
+    child = rec("Nguyễn Văn Minh", birth_date="2016-02-03", sex="male", national_id="001090012345")
+    decision = decide(MODEL, child, [CandidateProfile("p1", "001090012345", DUC)])
+    assert decision.outcome is Outcome.REVIEW
+    assert decision.review_type is ReviewType.NATIONAL_ID_CONFLICT
+    assert "birth_date" in decision.reason
+
+
+def test_strong_agreement_without_ids_links() -> None:
+    incoming = rec(
+        "NGUYEN VAN DUC", birth_date="01/05/1990", sex="Nam", phone="+84 912 345 678", province_code="01"
+    )
+    decision = decide(MODEL, incoming, [CandidateProfile("p1", None, DUC)])
+    assert decision.outcome is Outcome.LINK
+
+
+def test_two_close_candidates_are_ambiguous() -> None:
+    twin_a = rec(
+        "Nguyễn Văn Đức", birth_date="1990-05-01", sex="male", phone="0912345678", province_code="01"
+    )
+    twin_b = rec(
+        "Nguyễn Văn Đức", birth_date="1990-05-01", sex="male", phone="0912345678", province_code="01"
+    )
+    incoming = rec(
+        "Nguyen Van Duc", birth_date="1990-05-01", sex="male", phone="0912345678", province_code="01"
+    )
+    decision = decide(
+        MODEL, incoming, [CandidateProfile("a", None, twin_a), CandidateProfile("b", None, twin_b)]
+    )
+    assert decision.outcome is Outcome.REVIEW and decision.review_type is ReviewType.AMBIGUOUS
+    assert {p.person_id for p in decision.ranked} == {"a", "b"}
+
+
+def test_name_and_year_only_is_not_enough_to_link() -> None:
+    incoming = rec("Nguyễn Văn Đức", birth_date="1990")
+    decision = decide(MODEL, incoming, [CandidateProfile("p1", None, DUC)])
+    assert decision.outcome is not Outcome.LINK
+
+
+def test_a_stranger_starts_a_new_person() -> None:
+    incoming = rec("Phạm Thị Hoa", birth_date="1971-11-30", sex="female", province_code="79")
+    decision = decide(MODEL, incoming, [CandidateProfile("p1", "001090012345", DUC)])
+    assert decision.outcome is Outcome.NEW_PERSON
+    assert decision.best is not None and decision.best.score.match_weight < MODEL.review_threshold
+
+
+def test_different_cccds_never_link_by_weight() -> None:
+    incoming = rec(
+        "Nguyễn Văn Đức",
+        birth_date="1990-05-01",
+        sex="male",
+        phone="0912345678",
+        province_code="01",
+        national_id="001090099999",
+    )
+    decision = decide(MODEL, incoming, [CandidateProfile("p1", "001090012345", DUC)])
+    assert decision.outcome is not Outcome.LINK
+
+
+def test_no_candidates_means_new_person() -> None:
+    assert decide(MODEL, DUC, []).outcome is Outcome.NEW_PERSON

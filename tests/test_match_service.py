@@ -1,0 +1,173 @@
+"""The Match and registry use cases on a real store: SQLite and PostgreSQL, the same tests."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from matching import SourceRecord
+from mpi.errors import InvalidInput
+from mpi.service.match import MatchService
+from mpi.service.outcome import RecordChange
+from mpi.service.queries import QueryService, export_rows
+from mpi.service.registry import RegistryAction, RegistryService
+from mpi.store.database import Database
+from mpi.store.models import AuditEvent, Link, Person, RecordVersion, ReviewTask, SourceRecordRow
+
+DUC_REGISTRY = {
+    "national_id": "001090012345",
+    "full_name": "Nguyễn Văn Đức",
+    "birth_date": "1990-05-01",
+    "sex": "male",
+    "province_code": "01",
+}
+
+
+def duc(rid: str = "BN1", **changes: str) -> SourceRecord:
+    fields = {
+        "full_name": "NGUYEN VAN DUC",
+        "birth_date": "199005010000",
+        "sex": "1",
+        "phone": "0912345678",
+        "province_code": "01",
+    }
+    fields.update(changes)
+    return SourceRecord("01001", rid, **fields)
+
+
+def count(db: Database, model: type) -> int:
+    with db.read() as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_first_record_starts_a_person_and_a_resend_changes_nothing(
+    db: Database, matcher: MatchService
+) -> None:
+    first = matcher.match(duc(), actor="test")
+    assert (first.decision, first.record_change, first.record_version) == ("new_person", RecordChange.NEW, 1)
+    assert first.person_id and first.link_kind == "auto"
+    audits = count(db, AuditEvent)
+
+    again = matcher.match(duc(), actor="test")
+    assert again.record_change is RecordChange.UNCHANGED
+    assert (again.person_id, again.record_version) == (first.person_id, 1)
+    assert (count(db, SourceRecordRow), count(db, RecordVersion), count(db, AuditEvent)) == (1, 1, audits)
+
+
+def test_a_changed_resend_adds_a_version_and_rematches(db: Database, matcher: MatchService) -> None:
+    first = matcher.match(duc(), actor="test")
+    updated = matcher.match(duc(address="12 Lê Lợi, Hà Nội"), actor="test")
+    assert updated.record_change is RecordChange.UPDATED and updated.record_version == 2
+    assert count(db, SourceRecordRow) == 1 and count(db, RecordVersion) == 2
+    # The old link is superseded, not deleted: history keeps both.
+    with db.read() as session:
+        links = session.scalars(select(Link).order_by(Link.id)).all()
+    assert len(links) == 2 and links[0].valid_to is not None and links[1].valid_to is None
+    assert updated.person_id is not None and first.person_id is not None
+
+
+def test_a_variant_of_the_same_person_links(matcher: MatchService) -> None:
+    first = matcher.match(duc(), actor="test")
+    variant = matcher.match(
+        SourceRecord(
+            "ksk-school",
+            "77",
+            "Nguyễn Văn Đức",
+            birth_date="01/05/1990",
+            sex="Nam",
+            phone="+84 912 345 678",
+            province_code="001",
+        ),
+        actor="test",
+    )
+    assert variant.decision == "linked" and variant.person_id == first.person_id
+    assert variant.match_weight is not None and variant.match_weight >= matcher.model.link_threshold
+    assert sum(f.weight for f in variant.explanation) + variant.prior_weight == pytest.approx(
+        variant.match_weight
+    )
+    assert variant.candidates[0].person_id == first.person_id
+
+
+def test_a_registry_person_gives_its_national_id_to_matching_records(
+    db: Database, matcher: MatchService, registry: RegistryService
+) -> None:
+    created = registry.import_row(DUC_REGISTRY, actor="test")
+    assert created.action is RegistryAction.CREATED
+    outcome = matcher.match(duc(), actor="test")
+    assert outcome.decision == "linked" and outcome.person_id == created.person_id
+    assert outcome.national_id == "001090012345"
+    assert registry.import_row(DUC_REGISTRY, actor="test").action is RegistryAction.UNCHANGED
+    changed = registry.import_row({**DUC_REGISTRY, "full_name": "Nguyễn Văn Đức Anh"}, actor="test")
+    assert changed.action is RegistryAction.UPDATED
+    person = QueryService(db).get_person(created.person_id)
+    assert person.full_name == "Nguyễn Văn Đức Anh" and person.registry_backed
+
+
+def test_registry_attaches_to_a_person_built_from_records(
+    matcher: MatchService, registry: RegistryService
+) -> None:
+    first = matcher.match(duc(national_id="001090012345"), actor="test")
+    assert first.decision == "new_person" and first.national_id is None  # one record's CCCD is a claim
+    attached = registry.import_row(DUC_REGISTRY, actor="test")
+    assert attached.action is RegistryAction.ATTACHED and attached.person_id == first.person_id
+    assert matcher.match(duc("BN2", national_id="001090012345"), actor="test").national_id == "001090012345"
+
+
+def test_two_senders_agreeing_on_a_cccd_give_it_to_the_person(matcher: MatchService) -> None:
+    first = matcher.match(duc(national_id="001090012345"), actor="test")
+    same_sender = matcher.match(duc("BN2", national_id="001090012345"), actor="test")
+    assert same_sender.person_id == first.person_id and same_sender.national_id is None
+    other_sender = matcher.match(
+        SourceRecord("ksk-school", "K1", "Nguyễn Văn Đức", birth_date="1990", national_id="001090012345"),
+        actor="test",
+    )
+    assert other_sender.person_id == first.person_id and other_sender.national_id == "001090012345"
+
+
+def test_a_parents_cccd_on_a_childs_record_goes_to_review(
+    db: Database, matcher: MatchService, registry
+) -> None:
+    registry.import_row(DUC_REGISTRY, actor="test")
+    child = matcher.match(
+        SourceRecord(
+            "01001", "BN9", "Nguyễn Văn Minh", birth_date="2016-02-03", sex="male", national_id="001090012345"
+        ),
+        actor="test",
+    )
+    assert child.decision == "review" and child.person_id is None and child.review_task_id
+    with db.read() as session:
+        task = session.get(ReviewTask, child.review_task_id)
+        assert task is not None and task.type == "national_id_conflict" and task.status == "open"
+    rows = [r for r in export_rows(db) if r["source_record_id"] == "BN9"]
+    assert rows[0]["status"] == "review" and rows[0]["person_id"] == ""
+
+
+def test_an_invalid_record_stores_nothing(db: Database, matcher: MatchService) -> None:
+    with pytest.raises(InvalidInput) as info:
+        matcher.match(duc(birth_date="31/02/1990", national_id="1234567"), actor="test")
+    assert {v.field for v in info.value.violations} == {"birth_date", "national_id"}
+    assert (count(db, SourceRecordRow), count(db, Person), count(db, AuditEvent)) == (0, 0, 0)
+
+
+def test_a_failure_mid_transaction_leaves_nothing_half_written(
+    db: Database, matcher: MatchService, monkeypatch
+) -> None:
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("mpi.service.match.repo.audit", explode)
+    with pytest.raises(RuntimeError):
+        matcher.match(duc(), actor="test")
+    assert (count(db, SourceRecordRow), count(db, Person), count(db, Link)) == (0, 0, 0)
+
+
+def test_every_change_is_audited_without_personal_data(db: Database, matcher: MatchService, registry) -> None:
+    registry.import_row(DUC_REGISTRY, actor="registry-loader")
+    matcher.match(duc(), actor="clinic-gateway")
+    with db.read() as session:
+        events = session.scalars(select(AuditEvent)).all()
+    assert {e.actor for e in events} == {"registry-loader", "clinic-gateway"}
+    assert {e.action for e in events} >= {"registry.created", "link.created"}
+    text = repr([(e.reason, e.details) for e in events]).lower()
+    for secret in ("001090012345", "nguyen", "nguyễn", "0912345678", "1990"):
+        assert secret not in text

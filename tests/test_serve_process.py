@@ -1,0 +1,67 @@
+"""`mpi serve` as a real process: it serves, answers health checks, and drains on SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from mpi.v1 import mpi_pb2 as pb
+from mpi.v1 import mpi_pb2_grpc
+
+
+def _wait_for_address(proc: subprocess.Popen[str], timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    assert proc.stderr is not None
+    while time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        if not line:
+            break
+        entry = json.loads(line)
+        if entry.get("message") == "serving":
+            return entry["address"]
+    raise AssertionError("the server did not report its address")
+
+
+def test_serve_then_sigterm_drains_and_exits_cleanly(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "MPI_DATABASE_URL": f"sqlite:///{tmp_path / 'mpi.sqlite3'}",
+        "MPI_GRACE_SECONDS": "5",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mpi.cli", "serve", "--port", "0"],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        address = _wait_for_address(proc)
+        with grpc.insecure_channel(address) as channel:
+            health = health_pb2_grpc.HealthStub(channel)
+            assert (
+                health.Check(health_pb2.HealthCheckRequest()).status == health_pb2.HealthCheckResponse.SERVING
+            )
+            stub = mpi_pb2_grpc.MasterPatientIndexServiceStub(channel)
+            reply = stub.Match(
+                pb.MatchRequest(
+                    record=pb.SourceRecord(source="01001", source_record_id="1", full_name="Lê Văn Tám")
+                )
+            )
+            assert reply.decision == pb.DECISION_NEW_PERSON
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+        rest = proc.stderr.read() if proc.stderr else ""
+        messages = [json.loads(line)["message"] for line in rest.splitlines() if line.startswith("{")]
+        assert "draining" in messages and messages[-1] == "stopped"
+        assert "Lê Văn Tám" not in rest and "Le Van Tam" not in rest
+    finally:
+        if proc.poll() is None:
+            proc.kill()
