@@ -23,6 +23,7 @@ def blocking_keys(rec: NormalizedRecord) -> tuple[str, ...]:
     keys.append(f"name:{tokens}")
     if rec.birth_date is not None:
         keys.append(f"name_year:{tokens}:{rec.birth_date.year}")
+        keys.append(f"sound_year:{' '.join(sorted(rec.name.phonetic))}:{rec.birth_date.year}")
         if rec.birth_date.is_full and len(rec.name.folded_tokens) > 1:
             iso = rec.birth_date.to_iso()
             keys.append(f"given_dob:{rec.name.given}:{iso}")

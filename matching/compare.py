@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import jellyfish
 
+from matching.addresses import address_similarity
 from matching.identifiers import digits_apart
 from matching.normalize import NormalizedRecord
 from matching.places import same_province
@@ -26,6 +27,10 @@ def compare_name(a: NormalizedRecord, b: NormalizedRecord) -> str:
         return "folded"
     if sorted(a.name.folded_tokens) == sorted(b.name.folded_tokens):
         return "reordered"
+    if a.name.variants == b.name.variants:
+        return "variant"  # Vũ/Võ, Hoàng/Huỳnh, Phúc/Phước …
+    if a.name.phonetic == b.name.phonetic:
+        return "phonetic"  # Trung/Chung, Bình/Bìn …
     similarity = jellyfish.jaro_winkler_similarity(a.name.folded, b.name.folded)
     if similarity >= 0.94:
         return "jaro_winkler_0.94"
@@ -99,6 +104,14 @@ def compare_province(a: NormalizedRecord, b: NormalizedRecord) -> str:
     return "same" if same_province(a.province_code, b.province_code) else DIFFERENT
 
 
+def compare_address(a: NormalizedRecord, b: NormalizedRecord) -> str:
+    if not a.address or not b.address:
+        return MISSING
+    if a.address == b.address:
+        return "exact"
+    return "overlap" if address_similarity(a.address, b.address) >= 0.6 else DIFFERENT
+
+
 COMPARISONS: dict[str, Callable[[NormalizedRecord, NormalizedRecord], str]] = {
     "full_name": compare_name,
     "birth_date": compare_birth_date,
@@ -108,6 +121,7 @@ COMPARISONS: dict[str, Callable[[NormalizedRecord, NormalizedRecord], str]] = {
     "insurance_number": compare_insurance,
     "phone": compare_phone,
     "province_code": compare_province,
+    "address": compare_address,
 }
 
 

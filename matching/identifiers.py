@@ -94,6 +94,83 @@ def cccd_contradictions(number: str, birth_date: PartialDate | None, sex: Sex | 
     return tuple(found)
 
 
+# shared/domain/vn_identity_facts.md §3: object codes and the benefit level each usually carries.
+BHYT_OBJECT_CODES = frozenset(
+    [
+        "DN",
+        "HX",
+        "CH",
+        "NN",
+        "TK",
+        "HC",
+        "XK",
+        "HT",
+        "TB",
+        "NO",
+        "CT",
+        "XB",
+        "TN",
+        "CS",
+        "QN",
+        "CA",
+        "CY",
+        "XN",
+        "MS",
+        "CC",
+        "CK",
+        "CB",
+        "KC",
+        "HD",
+        "TE",
+        "BT",
+        "HN",
+        "DT",
+        "DK",
+        "XD",
+        "TS",
+        "TC",
+        "TQ",
+        "TV",
+        "TA",
+        "TY",
+        "HG",
+        "LS",
+        "PV",
+        "CN",
+        "HS",
+        "SV",
+        "GB",
+        "GD",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BhytCard:
+    """A 15-character BHYT card: object code, benefit level (1-5), issuing province, 10-digit BHXH number.
+
+    Pre-2017 cards (QĐ 1071/QĐ-BHXH) have the same shape but their last 10 characters are district,
+    unit and serial rather than the lifelong BHXH number; both are compared by those 10 characters, which
+    are stable for as long as the card is.
+    """
+
+    object_code: str
+    benefit_level: int
+    province_code: str
+    bhxh_number: str
+
+    @property
+    def object_code_known(self) -> bool:
+        return self.object_code in BHYT_OBJECT_CODES
+
+
+def parse_bhyt_card(text: str) -> BhytCard | None:
+    value = _SEPARATORS.sub("", text).upper()
+    if not _BHYT_CARD.match(value):
+        return None
+    return BhytCard(value[:2], int(value[2]), value[3:5], value[5:])
+
+
 def parse_insurance_numbers(text: str) -> tuple[str, ...] | FieldProblem:
     """The lifelong 10-digit BHXH numbers behind a `;`-list of BHYT cards or BHXH numbers.
 
@@ -105,8 +182,8 @@ def parse_insurance_numbers(text: str) -> tuple[str, ...] | FieldProblem:
         value = _SEPARATORS.sub("", part).upper()
         if not value:
             continue
-        if _BHYT_CARD.match(value):
-            numbers.append(value[5:])
+        if (card := parse_bhyt_card(value)) is not None:
+            numbers.append(card.bhxh_number)
         elif len(value) == 10 and value.isdigit() and value.isascii():
             numbers.append(value)
         else:

@@ -65,6 +65,8 @@ def default_model() -> Model:
                 exact=(0.55, 2e-4),
                 folded=(0.35, 2e-4),  # upper case without diacritics is the usual claim form
                 reordered=(0.005, 2e-5),
+                variant=(0.01, 2e-5),
+                phonetic=(0.01, 1e-4),
                 **{"jaro_winkler_0.94": (0.05, 2e-3), "jaro_winkler_0.88": (0.025, 1e-2)},
                 different=(0.02, 0.9878),
             ),
@@ -85,6 +87,8 @@ def default_model() -> Model:
             # Households share phones: equality is weak evidence.
             "phone": _field(exact=(0.5, 8e-3), different=(0.5, 0.992)),
             "province_code": _field(same=(0.9, 0.06), different=(0.1, 0.94)),
+            # Households and neighbours share addresses: like the phone, weak evidence.
+            "address": _field(exact=(0.35, 2e-3), overlap=(0.35, 0.02), different=(0.3, 0.978)),
         },
         link_threshold=9.0,
         review_threshold=0.0,

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from matching.encodings import repair_encoding
 from matching.errors import FieldProblem
+from matching.name_variants import in_vietnamese_order, variant_key
+from matching.phonetic import phonetic_key
+from matching.syllables import is_syllable, place_tone
 from matching.text import collapse_spaces, fold, has_control_characters, nfc
 
 MAX_NAME_LENGTH = 255
@@ -19,10 +23,19 @@ _NOISE = str.maketrans({c: " " for c in ".,;:_/\\()[]{}\"'`*+=!?@#$%^&|<>~012345
 
 @dataclass(frozen=True, slots=True)
 class PersonName:
-    """A name read from one record. `folded_tokens` drive comparison; `canonical` is for people."""
+    """A name read from one record. `folded_tokens` (family name first) drive comparison; `canonical`
+    (as written, repaired) is for people."""
 
     canonical: str
     folded_tokens: tuple[str, ...]
+
+    @property
+    def phonetic(self) -> tuple[str, ...]:
+        return phonetic_key(self.folded_tokens)
+
+    @property
+    def variants(self) -> tuple[str, ...]:
+        return variant_key(self.folded_tokens)
 
     @property
     def folded(self) -> str:
@@ -42,9 +55,26 @@ class PersonName:
 
 
 def canonical_name(text: str) -> str:
-    """NFC, single spaces, each word capitalised: 'NGUYỄN  văn đức' → 'Nguyễn Văn Đức'."""
-    words = collapse_spaces(nfc(text).translate(_NOISE).replace("-", " ")).split(" ")
-    return " ".join(w[:1].upper() + w[1:].lower() for w in words if w)
+    """Legacy encodings repaired, NFC, single spaces, tone marks in their canonical place, each word
+    capitalised: 'NGUYỄN  văn đức' → 'Nguyễn Văn Đức', 'Lê Thị Hoà' → 'Lê Thị Hòa'.
+
+    Applied to its own result it changes nothing (a property test holds it to that): the steps run
+    again until the text stops changing, since changing case can make a garbled word decodable."""
+    result = _canonical_once(text)
+    if result.isascii() or all(is_syllable(w) for w in result.split(" ")):
+        return result  # nothing left for a repair to change, and the other steps are idempotent
+    for _ in range(4):
+        again = _canonical_once(result)
+        if again == result:
+            break
+        result = again
+    return result
+
+
+def _canonical_once(text: str) -> str:
+    repaired = repair_encoding(nfc(text).translate(_NOISE)).translate(_NOISE)
+    words = collapse_spaces(repaired.replace("-", " ")).split(" ")
+    return " ".join(place_tone(w.capitalize()) for w in words if w)
 
 
 def parse_name(text: str) -> PersonName | FieldProblem:
@@ -56,4 +86,6 @@ def parse_name(text: str) -> PersonName | FieldProblem:
     canonical = canonical_name(text)
     if not canonical or not any(c.isalpha() for c in canonical):
         return FieldProblem("full_name", "has no letters")
-    return PersonName(canonical=canonical, folded_tokens=tuple(fold(canonical).split(" ")))
+    return PersonName(
+        canonical=canonical, folded_tokens=in_vietnamese_order(tuple(fold(canonical).split(" ")))
+    )

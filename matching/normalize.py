@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from matching.addresses import normalize_address
 from matching.dates import PartialDate, iso_to_partial_date, parse_birth_date
 from matching.errors import FieldProblem, InvalidRecord
 from matching.identifiers import (
@@ -26,7 +27,7 @@ from matching.phones import Phone, parse_phone
 from matching.places import parse_commune_code, parse_province_code
 from matching.record import SourceRecord
 from matching.sex import Sex, parse_sex
-from matching.text import collapse_spaces, fold, has_control_characters
+from matching.text import has_control_characters
 
 # RECORD_SCHEMA.md: source is 1-64 of A-Z a-z 0-9 . _ - ; source_record_id 1-100 printable characters.
 _SOURCE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -45,7 +46,7 @@ class NormalizedRecord:
     legacy_ids: tuple[str, ...] = ()
     bhxh_numbers: tuple[str, ...] = ()
     phone: Phone | None = None
-    address: str = ""  # folded
+    address: str = ""  # normalize_address: folded, abbreviations expanded
     province_code: str | None = None
     commune_code: str | None = None
 
@@ -101,7 +102,7 @@ def _address(text: str) -> str | FieldProblem:
         return FieldProblem("address", f"longer than {MAX_ADDRESS} characters")
     if has_control_characters(text.replace("\n", " ")):
         return FieldProblem("address", "contains control or unassigned characters")
-    return collapse_spaces(fold(text))
+    return normalize_address(text)
 
 
 def normalized_to_dict(rec: NormalizedRecord) -> dict[str, Any]:

@@ -1,0 +1,82 @@
+"""Name variants that are one name, and names written given-name first.
+
+Regional taboo substitutions made one lineage two spellings: Vũ/Võ, Hoàng/Huỳnh among surnames, and
+among given names Phúc/Phước, Thái/Thới, Cảnh/Kiểng (shared/domain/vn_identity_facts.md §6.2). Pairs
+that would merge two distinct common names once folded (Hồng/Hường folds onto Hương; Thì/Thời onto the
+middle name Thị) are left out. Variants are a comparison level of their own, weaker than equality.
+"""
+
+from __future__ import annotations
+
+# folded variant → folded representative of its group
+_VARIANT_OF = {"vo": "vu", "huynh": "hoang", "phuoc": "phuc", "thoi": "thai", "kieng": "canh"}
+
+# Folded common surnames: shared/domain/vn_surnames.csv (both blocks) and a few more in wide use.
+COMMON_SURNAMES = frozenset(
+    [
+        "nguyen",
+        "tran",
+        "le",
+        "pham",
+        "hoang",
+        "huynh",
+        "phan",
+        "vu",
+        "vo",
+        "dang",
+        "bui",
+        "do",
+        "ho",
+        "ngo",
+        "duong",
+        "ly",
+        "truong",
+        "doan",
+        "dinh",
+        "trinh",
+        "cao",
+        "dao",
+        "mai",
+        "luong",
+        "luu",
+        "lam",
+        "ta",
+        "ha",
+        "to",
+        "kieu",
+        "quach",
+        "thai",
+        "vuong",
+        "la",
+        "mac",
+        "khuc",
+        "ninh",
+        "chau",
+        "luc",
+        "tong",
+    ]
+)
+
+
+def variant_token(token: str) -> str:
+    return _VARIANT_OF.get(token, token)
+
+
+def variant_key(folded_tokens: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(variant_token(t) for t in folded_tokens)
+
+
+def looks_given_name_first(folded_tokens: tuple[str, ...]) -> bool:
+    """ "Duc Van Nguyen": a common surname last and none first, as foreign forms and some systems write."""
+    return (
+        len(folded_tokens) >= 2
+        and folded_tokens[-1] in COMMON_SURNAMES
+        and folded_tokens[0] not in COMMON_SURNAMES
+    )
+
+
+def in_vietnamese_order(folded_tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """Family name first: a trailing surname moves to the front when the name looks given-name first."""
+    if looks_given_name_first(folded_tokens):
+        return (folded_tokens[-1], *folded_tokens[:-1])
+    return folded_tokens
