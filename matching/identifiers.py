@@ -21,6 +21,8 @@ from matching.sex import Sex
 _SEPARATORS = re.compile(r"[\s.\-]")
 # A Vietnamese passport is one letter and seven digits; foreign ones vary. Letters first, then digits.
 _PASSPORT = re.compile(r"^[A-Z]{1,2}\d{6,8}$")
+# Letters and digits mixed, 6-20 of them (a digits-only value of the wrong length is a mistyped CCCD).
+_OTHER_DOCUMENT = re.compile(r"^(?=.*[A-Z])(?=.*\d)[A-Z0-9]{6,20}$")
 # 2 letters object code, 1 digit benefit level, 2 digits province, 10 digits BHXH number (§3).
 _BHYT_CARD = re.compile(r"^[A-Z]{2}\d{13}$")
 
@@ -29,6 +31,9 @@ class DocumentKind(StrEnum):
     CCCD = "cccd"
     CMND = "cmnd"
     PASSPORT = "passport"
+    # Another document or account code that 4750's SO_CCCD may carry (the VNeID account code when the
+    # person has no card): letters and digits, compared only for equality.
+    OTHER = "other"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +65,11 @@ def parse_national_id(text: str) -> IdentityDocument | FieldProblem | None:
         return FieldProblem("national_id", f"has {len(value)} digits; a CCCD has 12 (a CMND 9)")
     if _PASSPORT.match(value):
         return IdentityDocument(DocumentKind.PASSPORT, value)
-    return FieldProblem("national_id", "not a 12-digit CCCD, a 9-digit CMND or a passport number")
+    if _OTHER_DOCUMENT.match(value):
+        return IdentityDocument(DocumentKind.OTHER, value)
+    return FieldProblem(
+        "national_id", "not a 12-digit CCCD, a 9-digit CMND, a passport number or a document code"
+    )
 
 
 def parse_legacy_id(text: str) -> str | FieldProblem | None:

@@ -7,6 +7,8 @@ shared/domain/vn_provinces_2025.csv. Both sets are valid in records: the record'
 
 from __future__ import annotations
 
+from datetime import date
+
 from matching.errors import FieldProblem
 from matching.text import digits_only
 
@@ -66,6 +68,19 @@ def parse_commune_code(text: str) -> str | FieldProblem | None:
     if len(value) != 5 or digits_only(value) != value:
         return FieldProblem("commune_code", "not a 5-digit commune code")
     return value
+
+
+REFORM_DATE = date(2025, 7, 1)
+
+
+def province_on(code: str, on: date) -> str:
+    """The post-reform province a code denotes in a record dated `on`: before 2025-07-01 a code names a
+    pre-reform province (mapped to the unit it merged into), from then on the new unit itself. "24" is
+    Bắc Giang before and Bắc Ninh (which absorbed Bắc Giang) after: both answer "24"; "27" (Bắc Ninh
+    before) answers "24" too, and after the reform "27" is no province at all (returned unchanged)."""
+    if on < REFORM_DATE:
+        return PROVINCE_2025_OF.get(code, code)
+    return code
 
 
 def same_province(a: str, b: str) -> bool:

@@ -19,7 +19,7 @@ from matching.identifiers import (
 )
 from matching.names import parse_name
 from matching.phones import parse_phone
-from matching.places import parse_province_code, same_province
+from matching.places import parse_province_code, province_on, same_province
 from matching.sex import Sex, parse_sex
 from matching.text import fold
 
@@ -103,6 +103,7 @@ def test_impossible_birth_dates_are_field_problems(text: str, reason: str) -> No
         ("123456789", DocumentKind.CMND, "123456789"),
         ("B1234567", DocumentKind.PASSPORT, "B1234567"),
         ("c1234567", DocumentKind.PASSPORT, "C1234567"),
+        ("VN0A1B2C3D", DocumentKind.OTHER, "VN0A1B2C3D"),
     ],
 )
 def test_national_id_forms(text: str, kind: DocumentKind, number: str) -> None:
@@ -222,6 +223,15 @@ def test_certificate_sex_coding_is_opposite() -> None:
 @pytest.mark.parametrize(("text", "code"), [("01", "01"), ("001", "01"), ("79", "79"), ("", None)])
 def test_province_codes(text: str, code: str | None) -> None:
     assert parse_province_code(text) == code
+
+
+@pytest.mark.parametrize(
+    ("code", "on", "province"),
+    [("27", date(2024, 1, 1), "24"), ("24", date(2024, 1, 1), "24"), ("24", date(2026, 1, 1), "24"),
+     ("34", date(2025, 6, 30), "33"), ("34", date(2025, 7, 1), "34"), ("01", date(2020, 1, 1), "01")],
+)  # fmt: skip
+def test_the_record_date_decides_what_a_province_code_means(code: str, on: date, province: str) -> None:
+    assert province_on(code, on) == province
 
 
 def test_provinces_merged_in_2025_are_the_same_province() -> None:
