@@ -177,6 +177,12 @@ def _typo(rng: random.Random, text: str) -> str:
     return "".join(letters)
 
 
+def _abbreviated(address: str) -> str:
+    """The clerk's form: "Số 12 đường Lê Lợi, TP. Hà Nội" style variations of the same address."""
+    number, rest = address.split(" ", 1)
+    return f"Số {number} đường {rest}".replace(", ", ", TP. ", 1) if "," in rest else f"Số {number} {rest}"
+
+
 def _one_digit_off(rng: random.Random, digits: str) -> str:
     i = rng.randrange(6, len(digits))  # the serial part, so the CCCD stays self-consistent
     return digits[:i] + str((int(digits[i]) + rng.randrange(1, 10)) % 10) + digits[i + 1 :]
@@ -227,6 +233,16 @@ def make_record(
         national_id = _one_digit_off(rng, person.national_id)
     elif roll < 0.49 and person.parent is not None:
         national_id = persons[person.parent].national_id  # a parent's card typed into a child's record
+    # People change numbers and give a relative's; some move to another province.
+    phone = (
+        person.phone if rng.random() < 0.9 else rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**7):07d}"
+    )
+    province, address = person.province_code, person.address
+    if rng.random() < 0.05:
+        province = rng.choice(sorted(PROVINCES_BEFORE_2025))
+        address = f"{rng.randrange(1, 300)} {rng.choice(STREETS)}, {PROVINCES_BEFORE_2025[province]}"
+    elif rng.random() < 0.3:
+        address = _abbreviated(address)
     sex = (
         ""
         if rng.random() < 0.1
@@ -239,9 +255,9 @@ def make_record(
         "birth_date": birth,
         "sex": sex,
         "national_id": national_id,
-        "phone": "" if rng.random() < 0.3 else _phone_form(rng, person.phone),
-        "address": person.address if rng.random() < 0.6 else "",
-        "province_code": person.province_code if rng.random() < 0.8 else "",
+        "phone": "" if rng.random() < 0.3 else _phone_form(rng, phone),
+        "address": address if rng.random() < 0.6 else "",
+        "province_code": province if rng.random() < 0.8 else "",
     }
 
 

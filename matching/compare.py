@@ -1,41 +1,76 @@
-"""Comparison levels: how one field of two records agrees, as a level label the model weighs.
+"""Comparisons: how one field of two records agrees, as a level label the model weighs.
 
-Each function answers for one field, from the strongest agreement down to "different", with "missing"
-when either side did not say (a neutral level: absence is not evidence).
+A `Comparison` names a field, its levels from the strongest agreement down to "different", the function
+that picks the level for a pair, and — for names — the value whose frequency adjusts the weight of an
+agreement (Nguyễn agreeing with Nguyễn says little; Khúc with Khúc says much). "missing" (either side did
+not say) is implicit and neutral: absence is not evidence.
+
+`VIETNAMESE_COMPARISONS` is the set for the normalized records of this library. The model machinery
+(training, scoring, deciding) takes any set, so a benchmark can bring its own for other data.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import jellyfish
 
 from matching.addresses import address_similarity
 from matching.identifiers import digits_apart
 from matching.normalize import NormalizedRecord
+from matching.phonetic import phonetic_token
 from matching.places import same_province
 from matching.sex import Sex
+from matching.syllables import is_syllable
 
 MISSING = "missing"
 DIFFERENT = "different"
 
 
-def compare_name(a: NormalizedRecord, b: NormalizedRecord) -> str:
-    if a.name.canonical == b.name.canonical:
-        return "exact"
-    if a.name.folded_tokens == b.name.folded_tokens:
-        return "folded"
-    if sorted(a.name.folded_tokens) == sorted(b.name.folded_tokens):
-        return "reordered"
-    if a.name.variants == b.name.variants:
-        return "variant"  # Vũ/Võ, Hoàng/Huỳnh, Phúc/Phước …
-    if a.name.phonetic == b.name.phonetic:
-        return "phonetic"  # Trung/Chung, Bình/Bìn …
-    similarity = jellyfish.jaro_winkler_similarity(a.name.folded, b.name.folded)
-    if similarity >= 0.94:
-        return "jaro_winkler_0.94"
-    if similarity >= 0.88:
-        return "jaro_winkler_0.88"
+@dataclass(frozen=True)
+class Comparison:
+    field: str
+    levels: tuple[str, ...]  # strongest first, ending with "different"; "missing" is implicit
+    compare: Callable[[Any, Any], str]
+    # Levels whose weight is adjusted by the frequency of the agreed value, and how to read that value.
+    tf_levels: frozenset[str] = frozenset()
+    tf_value: Callable[[Any], str | None] | None = None
+
+
+def _jaro_winkler(a: str, b: str) -> float:
+    return jellyfish.jaro_winkler_similarity(a, b)
+
+
+def compare_family_name(a: NormalizedRecord, b: NormalizedRecord) -> str:
+    """Family and middle names: everything but the given name."""
+    x, y = a.name.folded_tokens[:-1], b.name.folded_tokens[:-1]
+    if not x or not y:
+        return MISSING
+    if x == y:
+        ca, cb = a.name.canonical.split(" ")[:-1], b.name.canonical.split(" ")[:-1]
+        return "exact" if ca == cb else "folded"
+    if a.name.variants[:-1] == b.name.variants[:-1]:
+        return "variant"  # Vũ/Võ, Hoàng/Huỳnh
+    if a.name.phonetic[:-1] == b.name.phonetic[:-1]:
+        return "phonetic"
+    if _jaro_winkler(" ".join(x), " ".join(y)) >= 0.92:
+        return "jaro_winkler_0.92"
+    return "family_only" if x[0] == y[0] else DIFFERENT
+
+
+def compare_given_name(a: NormalizedRecord, b: NormalizedRecord) -> str:
+    """The given name, the one people are called by: it carries the most identity."""
+    x, y = a.name.given, b.name.given
+    if x == y:
+        return "exact" if a.name.canonical.split(" ")[-1] == b.name.canonical.split(" ")[-1] else "folded"
+    if a.name.variants[-1] == b.name.variants[-1] or phonetic_token(x) == phonetic_token(y):
+        return "phonetic"  # Phúc/Phước, Trung/Chung, Bình/Bìn
+    if _jaro_winkler(x, y) >= 0.9:
+        return "jaro_winkler_0.9"
+    if jellyfish.damerau_levenshtein_distance(x, y) == 1 and not (is_syllable(x) and is_syllable(y)):
+        return "typo"  # one slip that made a non-word ("Qunnh"); two real names one letter apart differ
     return DIFFERENT
 
 
@@ -92,39 +127,74 @@ def compare_insurance(a: NormalizedRecord, b: NormalizedRecord) -> str:
     return "shared" if set(a.bhxh_numbers) & set(b.bhxh_numbers) else DIFFERENT
 
 
-def compare_phone(a: NormalizedRecord, b: NormalizedRecord) -> str:
-    if a.phone is None or b.phone is None:
+def compare_contact(a: NormalizedRecord, b: NormalizedRecord) -> str:
+    """Phone, address and province as one comparison: a household shares all three, so weighing them
+    separately would count one fact (same household) three times and link a mother to her son."""
+    phone = None if a.phone is None or b.phone is None else a.phone.number == b.phone.number
+    address = None
+    if a.address and b.address:
+        address = a.address == b.address or address_similarity(a.address, b.address) >= 0.6
+    province = None
+    if a.province_code is not None and b.province_code is not None:
+        province = same_province(a.province_code, b.province_code)
+    if phone and address:
+        return "phone_and_address"
+    if phone:
+        return "phone"
+    if address:
+        return "address"
+    if province:
+        return "province"
+    if phone is None and address is None and province is None:
         return MISSING
-    return "exact" if a.phone.number == b.phone.number else DIFFERENT
+    return DIFFERENT
 
 
-def compare_province(a: NormalizedRecord, b: NormalizedRecord) -> str:
-    if a.province_code is None or b.province_code is None:
-        return MISSING
-    return "same" if same_province(a.province_code, b.province_code) else DIFFERENT
+def _family_token(r: NormalizedRecord) -> str | None:
+    return r.name.family if len(r.name.folded_tokens) > 1 else None
 
 
-def compare_address(a: NormalizedRecord, b: NormalizedRecord) -> str:
-    if not a.address or not b.address:
-        return MISSING
-    if a.address == b.address:
-        return "exact"
-    return "overlap" if address_similarity(a.address, b.address) >= 0.6 else DIFFERENT
+def _given_token(r: NormalizedRecord) -> str | None:
+    return r.name.given
 
 
-COMPARISONS: dict[str, Callable[[NormalizedRecord, NormalizedRecord], str]] = {
-    "full_name": compare_name,
-    "birth_date": compare_birth_date,
-    "sex": compare_sex,
-    "national_id": compare_national_id,
-    "legacy_id": compare_legacy_id,
-    "insurance_number": compare_insurance,
-    "phone": compare_phone,
-    "province_code": compare_province,
-    "address": compare_address,
-}
+VIETNAMESE_COMPARISONS: tuple[Comparison, ...] = (
+    Comparison(
+        "family_name",
+        ("exact", "folded", "variant", "phonetic", "jaro_winkler_0.92", "family_only", DIFFERENT),
+        compare_family_name,
+        tf_levels=frozenset({"exact", "folded"}),
+        tf_value=_family_token,
+    ),
+    Comparison(
+        "given_name",
+        ("exact", "folded", "phonetic", "jaro_winkler_0.9", "typo", DIFFERENT),
+        compare_given_name,
+        tf_levels=frozenset({"exact", "folded"}),
+        tf_value=_given_token,
+    ),
+    Comparison(
+        "birth_date",
+        (
+            "exact",
+            "day_month_swapped",
+            "one_digit_off",
+            "year_month",
+            "year_only",
+            "same_year",
+            "years_apart_1",
+            DIFFERENT,
+        ),
+        compare_birth_date,
+    ),
+    Comparison("sex", ("agree", DIFFERENT), compare_sex),
+    Comparison("national_id", ("exact", "typo", DIFFERENT), compare_national_id),
+    Comparison("legacy_id", ("exact", DIFFERENT), compare_legacy_id),
+    Comparison("insurance_number", ("shared", DIFFERENT), compare_insurance),
+    Comparison("contact", ("phone_and_address", "phone", "address", "province", DIFFERENT), compare_contact),
+)
 
 
-def compare_records(a: NormalizedRecord, b: NormalizedRecord) -> dict[str, str]:
-    """The comparison level of every field, in a fixed order."""
-    return {field: compare(a, b) for field, compare in COMPARISONS.items()}
+def comparison_vector(comparisons: tuple[Comparison, ...], a: Any, b: Any) -> tuple[str, ...]:
+    """The level of every comparison for one pair, in the set's order."""
+    return tuple(c.compare(a, b) for c in comparisons)

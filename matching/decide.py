@@ -1,23 +1,25 @@
 """From scored candidates to a decision: link, new person, or review — and why.
 
 Order of the rules, strongest first:
-1. A CCCD that contradicts the record's own birth year or sex is a conflict (a parent's card, a typo):
-   review, whatever else agrees.
+1. A CCCD that contradicts the record's own birth year or sex (a parent's card, a typo) is someone else's
+   evidence: it is set aside — never used to match, never given to a person — and the rest decides.
 2. A candidate person holding the record's CCCD: link when the name agrees and the birth date does not
    contradict (the only deterministic rule); otherwise a national-ID conflict for review.
-3. The best person by match weight: linked at or above the link threshold, unless a runner-up is within
-   the ambiguity margin (ambiguous → review) or the two carry different CCCDs (never linked by weight).
+3. The best person by match weight: linked at or above the link threshold, unless the given names or
+   birth years clearly disagree (review: no weight overrides that), a runner-up is within
+   the ambiguity margin (ambiguous → review) or the two carry different CCCDs (never linked by weight,
+   unless they are one mistyped digit apart).
 4. At or above the review threshold: a possible match for review. Below it: a new person.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from matching.compare import DIFFERENT
-from matching.identifiers import cccd_contradictions
+from matching.identifiers import cccd_contradictions, digits_apart
 from matching.model import Model
 from matching.normalize import NormalizedRecord
 from matching.score import PairScore, score_pair
@@ -80,18 +82,19 @@ def rank_persons(
 
 
 def decide(model: Model, record: NormalizedRecord, candidates: Sequence[CandidateProfile]) -> MatchDecision:
+    cccd = record.cccd
+    if cccd is not None and (contradicted := cccd_contradictions(cccd, record.birth_date, record.sex)):
+        # Someone else's card (a parent's, typically): evidence about that someone, not about this record.
+        decision = _decide(model, replace(record, national_id=None), candidates)
+        note = f"; the record's CCCD contradicts its own {' and '.join(contradicted)} and was set aside"
+        return replace(decision, reason=decision.reason + note)
+    return _decide(model, record, candidates)
+
+
+def _decide(model: Model, record: NormalizedRecord, candidates: Sequence[CandidateProfile]) -> MatchDecision:
     ranked = rank_persons(model, record, candidates)
     reported = tuple(ranked[:MAX_REPORTED_CANDIDATES])
     cccd = record.cccd
-
-    if cccd is not None and (contradicted := cccd_contradictions(cccd, record.birth_date, record.sex)):
-        return MatchDecision(
-            Outcome.REVIEW,
-            f"the record's CCCD contradicts its own {' and '.join(contradicted)}",
-            review_type=ReviewType.NATIONAL_ID_CONFLICT,
-            ranked=reported,
-        )
-
     holder = next((p for p in ranked if cccd is not None and p.national_id == cccd), None)
     if holder is not None:
         if _demographics_agree(holder.score):
@@ -115,6 +118,13 @@ def decide(model: Model, record: NormalizedRecord, candidates: Sequence[Candidat
     weight = top.score.match_weight
     runner_up = ranked[1].score.match_weight if len(ranked) > 1 else None
     if weight >= model.link_threshold:
+        if vetoed := _hard_disagreement(top.score):
+            return MatchDecision(
+                Outcome.REVIEW,
+                f"strong match, but the {vetoed} disagree: twins and namesakes in one household look so",
+                review_type=ReviewType.POSSIBLE_MATCH,
+                ranked=reported,
+            )
         if runner_up is not None and weight - runner_up < model.ambiguity_margin:
             return MatchDecision(
                 Outcome.REVIEW,
@@ -122,7 +132,12 @@ def decide(model: Model, record: NormalizedRecord, candidates: Sequence[Candidat
                 review_type=ReviewType.AMBIGUOUS,
                 ranked=reported,
             )
-        if cccd is not None and top.national_id is not None and top.national_id != cccd:
+        if (
+            cccd is not None
+            and top.national_id is not None
+            and top.national_id != cccd
+            and not digits_apart(cccd, top.national_id)  # a one-digit slip on a strong match still links
+        ):
             return MatchDecision(
                 Outcome.REVIEW,
                 "strong match, but the record's CCCD differs from the person's",
@@ -144,9 +159,20 @@ def decide(model: Model, record: NormalizedRecord, candidates: Sequence[Candidat
     )
 
 
+def _hard_disagreement(score: PairScore) -> str | None:
+    """What no weight may override into an automatic link: a different given name (twins, siblings) or
+    birth years two or more apart (a son named after his father)."""
+    if score.level("given_name") == DIFFERENT:
+        return "given names"
+    if score.level("birth_date") == DIFFERENT:
+        return "birth years"
+    return None
+
+
 def _demographics_agree(score: PairScore) -> bool:
     return (
-        score.level("full_name") != DIFFERENT
+        score.level("given_name") != DIFFERENT
+        and score.level("family_name") != DIFFERENT
         and score.level("birth_date") not in (DIFFERENT, "years_apart_1")
         and score.level("sex") != DIFFERENT
     )

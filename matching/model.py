@@ -1,21 +1,29 @@
-"""The Fellegi–Sunter model: comparison levels with m and u probabilities, a prior, and thresholds.
+"""The Fellegi–Sunter model: comparison levels with m and u probabilities, term frequencies, a prior,
+and the thresholds of the three decisions.
 
-A level's weight is log2(m / u): m = P(level | same person), u = P(level | different persons). A pair's
-match weight is the prior weight log2(λ / (1 − λ)) plus the weights of its fields' levels, so the
-explanation of any decision is that list of numbers and nothing else.
+A level's weight is log2(m / u): m = P(level | same person), u = P(level | different persons). For the
+levels of a comparison with term frequencies (names), the weight is adjusted by log2(mean_tf / tf(value)):
+agreeing on a value rarer than average is stronger evidence, on a commoner one weaker. A pair's match
+weight is the prior weight log2(λ / (1 − λ)) plus all of those, so the explanation of any decision is that
+list of numbers and nothing else.
 
-`default_model()` is the first model: m and u set by hand from the facts in shared/domain (how often
-diacritics are dropped, how many birth dates a year holds, how rarely two people share a CCCD). Training
-from data replaces it behind the same type.
+`untrained_model()` holds m and u set by hand from shared/domain facts; training (training.py) starts
+from it and replaces its numbers with ones estimated from data. A model is saved as JSON
+(`model_to_dict`), its comparison set named, not serialized.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from matching.compare import MISSING
+from matching.compare import MISSING, VIETNAMESE_COMPARISONS, Comparison
+
+# A term-frequency adjustment beyond this many bits either way says more about sparse data than about
+# identity.
+MAX_TF_ADJUSTMENT = 6.0
+COMPARISON_SETS: dict[str, tuple[Comparison, ...]] = {"vietnamese-v1": VIETNAMESE_COMPARISONS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,16 +38,34 @@ class ComparisonLevel:
 
 
 @dataclass(frozen=True, slots=True)
+class TermFrequencies:
+    frequencies: dict[str, float]  # value → share of records carrying it
+    mean: float  # Σ share²: the chance two random records agree on the value
+    floor: float  # the share assumed for a value never seen in training
+
+    def adjustment(self, value: str | None) -> float:
+        if value is None:
+            return 0.0
+        share = max(self.frequencies.get(value, self.floor), self.floor)
+        return max(-MAX_TF_ADJUSTMENT, min(MAX_TF_ADJUSTMENT, math.log2(self.mean / share)))
+
+
+@dataclass(frozen=True)
 class Model:
     version: str
-    # λ: the probability that a record and a person drawn at random are the same human.
+    comparison_set: str
+    # λ: the probability that a record and a candidate found by blocking are the same human.
     probability_two_random_records_match: float
     levels: dict[str, dict[str, ComparisonLevel]]
-    # Total match weight at or above which a link is automatic, and at or above which a human looks.
-    link_threshold: float
-    review_threshold: float
-    # A runner-up within this many bits of the best candidate makes the choice ambiguous.
-    ambiguity_margin: float
+    link_threshold: float  # total match weight at or above which a link is automatic
+    review_threshold: float  # at or above which a human looks; below, a new person
+    ambiguity_margin: float  # a runner-up within this many bits makes the choice ambiguous
+    term_frequencies: dict[str, TermFrequencies] = field(default_factory=dict)
+    training: dict[str, Any] = field(default_factory=dict)  # what it was trained on, for `mpi model show`
+
+    @property
+    def comparisons(self) -> tuple[Comparison, ...]:
+        return COMPARISON_SETS[self.comparison_set]
 
     @property
     def prior_weight(self) -> float:
@@ -51,46 +77,62 @@ class Model:
             return 0.0
         return self.levels[field][label].weight
 
+    def with_levels(self, levels: dict[str, dict[str, ComparisonLevel]], **changes: Any) -> Model:
+        return replace(self, levels=levels, **changes)
+
 
 def _field(**levels: tuple[float, float]) -> dict[str, ComparisonLevel]:
     return {label: ComparisonLevel(label, m, u) for label, (m, u) in levels.items()}
 
 
-def default_model() -> Model:
+def untrained_model() -> Model:
+    """m and u by hand: how often diacritics are dropped, how many birth dates a year holds, how rarely two
+    people share a CCCD. The starting point of training, and usable (if not tuned) on its own."""
     return Model(
-        version="first-2026.12",
-        probability_two_random_records_match=1e-6,
+        version="untrained-2026.12",
+        comparison_set="vietnamese-v1",
+        probability_two_random_records_match=1e-3,
         levels={
-            "full_name": _field(
-                exact=(0.55, 2e-4),
-                folded=(0.35, 2e-4),  # upper case without diacritics is the usual claim form
-                reordered=(0.005, 2e-5),
-                variant=(0.01, 2e-5),
-                phonetic=(0.01, 1e-4),
-                **{"jaro_winkler_0.94": (0.05, 2e-3), "jaro_winkler_0.88": (0.025, 1e-2)},
-                different=(0.02, 0.9878),
+            "family_name": _field(
+                exact=(0.6, 0.02),
+                folded=(0.3, 0.01),
+                variant=(0.01, 2e-3),
+                phonetic=(0.01, 5e-3),
+                **{"jaro_winkler_0.92": (0.03, 0.01)},
+                family_only=(0.03, 0.15),
+                different=(0.02, 0.8),
+            ),
+            "given_name": _field(
+                exact=(0.6, 0.01),
+                folded=(0.3, 5e-3),
+                phonetic=(0.03, 5e-3),
+                **{"jaro_winkler_0.9": (0.04, 0.01)},
+                typo=(0.01, 1e-3),
+                different=(0.02, 0.97),
             ),
             "birth_date": _field(
-                exact=(0.80, 3.9e-5),  # about 1 in 70 × 365
-                year_month=(0.02, 1e-4),
-                year_only=(0.10, 2.2e-3),  # most screening records carry the year only
+                exact=(0.6, 3.9e-5),
                 day_month_swapped=(0.01, 2e-5),
                 one_digit_off=(0.02, 1.5e-4),
+                year_month=(0.02, 1e-4),
+                year_only=(0.3, 0.012),
                 same_year=(0.02, 0.012),
                 years_apart_1=(0.01, 0.028),
-                different=(0.02, 0.957),
+                different=(0.02, 0.95),
             ),
             "sex": _field(agree=(0.98, 0.5), different=(0.02, 0.5)),
-            "national_id": _field(exact=(0.95, 1e-8), typo=(0.01, 1e-6), different=(0.04, 1.0)),
-            "legacy_id": _field(exact=(0.7, 1e-7), different=(0.3, 1.0)),  # a CMND changes on a move
-            "insurance_number": _field(shared=(0.9, 1e-8), different=(0.1, 1.0)),
-            # Households share phones: equality is weak evidence.
-            "phone": _field(exact=(0.5, 8e-3), different=(0.5, 0.992)),
-            "province_code": _field(same=(0.9, 0.06), different=(0.1, 0.94)),
-            # Households and neighbours share addresses: like the phone, weak evidence.
-            "address": _field(exact=(0.35, 2e-3), overlap=(0.35, 0.02), different=(0.3, 0.978)),
+            "national_id": _field(exact=(0.95, 1e-7), typo=(0.02, 1e-6), different=(0.03, 1.0)),
+            "legacy_id": _field(exact=(0.7, 1e-7), different=(0.3, 1.0)),
+            "insurance_number": _field(shared=(0.9, 1e-7), different=(0.1, 1.0)),
+            "contact": _field(
+                phone_and_address=(0.3, 1e-5),
+                phone=(0.3, 1e-3),
+                address=(0.1, 2e-3),
+                province=(0.25, 0.05),
+                different=(0.05, 0.947),
+            ),
         },
-        link_threshold=9.0,
+        link_threshold=10.0,
         review_threshold=0.0,
         ambiguity_margin=3.0,
     )
@@ -99,6 +141,7 @@ def default_model() -> Model:
 def model_to_dict(model: Model) -> dict[str, Any]:
     return {
         "version": model.version,
+        "comparison_set": model.comparison_set,
         "probability_two_random_records_match": model.probability_two_random_records_match,
         "link_threshold": model.link_threshold,
         "review_threshold": model.review_threshold,
@@ -107,4 +150,29 @@ def model_to_dict(model: Model) -> dict[str, Any]:
             field: {label: [lvl.m_probability, lvl.u_probability] for label, lvl in levels.items()}
             for field, levels in model.levels.items()
         },
+        "term_frequencies": {
+            field: {"mean": tf.mean, "floor": tf.floor, "frequencies": tf.frequencies}
+            for field, tf in model.term_frequencies.items()
+        },
+        "training": model.training,
     }
+
+
+def dict_to_model(data: dict[str, Any]) -> Model:
+    return Model(
+        version=data["version"],
+        comparison_set=data["comparison_set"],
+        probability_two_random_records_match=data["probability_two_random_records_match"],
+        levels={
+            field: {label: ComparisonLevel(label, m, u) for label, (m, u) in levels.items()}
+            for field, levels in data["levels"].items()
+        },
+        link_threshold=data["link_threshold"],
+        review_threshold=data["review_threshold"],
+        ambiguity_margin=data["ambiguity_margin"],
+        term_frequencies={
+            field: TermFrequencies(tf["frequencies"], tf["mean"], tf["floor"])
+            for field, tf in data.get("term_frequencies", {}).items()
+        },
+        training=data.get("training", {}),
+    )

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
-from matching.compare import compare_records
+from matching.compare import comparison_vector
 from matching.model import Model
-from matching.normalize import NormalizedRecord
+
+TF_ADJUSTMENT = "tf_adjustment"
 
 
 @dataclass(frozen=True, slots=True)
 class FieldWeight:
     field: str
-    level: str
+    level: str  # a comparison level, or "tf_adjustment" for the term-frequency correction of the level before
     weight: float
 
 
@@ -30,13 +32,22 @@ class PairScore:
         return 1.0 / (1.0 + math.pow(2.0, -self.match_weight))
 
     def level(self, field: str) -> str:
-        return next(f.level for f in self.fields if f.field == field)
+        return next(f.level for f in self.fields if f.field == field and f.level != TF_ADJUSTMENT)
 
 
-def score_pair(model: Model, a: NormalizedRecord, b: NormalizedRecord) -> PairScore:
-    fields = tuple(
-        FieldWeight(field, level, model.level_weight(field, level))
-        for field, level in compare_records(a, b).items()
-    )
+def score_levels(model: Model, levels: tuple[str, ...], a: Any) -> PairScore:
+    """Score a comparison vector (term frequencies read from record `a`, the one that agreed)."""
+    fields: list[FieldWeight] = []
+    for comparison, level in zip(model.comparisons, levels, strict=True):
+        fields.append(FieldWeight(comparison.field, level, model.level_weight(comparison.field, level)))
+        tf = model.term_frequencies.get(comparison.field)
+        if tf is not None and level in comparison.tf_levels and comparison.tf_value is not None:
+            adjustment = tf.adjustment(comparison.tf_value(a))
+            if adjustment:
+                fields.append(FieldWeight(comparison.field, TF_ADJUSTMENT, adjustment))
     prior = model.prior_weight
-    return PairScore(prior + sum(f.weight for f in fields), prior, fields)
+    return PairScore(prior + sum(f.weight for f in fields), prior, tuple(fields))
+
+
+def score_pair(model: Model, a: Any, b: Any) -> PairScore:
+    return score_levels(model, comparison_vector(model.comparisons, a, b), a)

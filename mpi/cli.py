@@ -22,14 +22,17 @@ from typing import Any
 
 from tqdm import tqdm
 
-from matching import RECORD_FIELDS, default_model
+from matching import RECORD_FIELDS, Model
 from mpi.config import Config
 from mpi.intake.csv_rows import CsvFormatError, open_text, read_csv
 from mpi.logs import configure_logging
 from mpi.service.batch import BatchSummary, import_registry_rows, ingest_rows
 from mpi.service.match import MatchService
+from mpi.service.model_registry import ModelRegistry
 from mpi.service.queries import EXPORT_COLUMNS, export_rows
 from mpi.service.registry import REGISTRY_FIELDS, RegistryService
+from mpi.service.rematch import rematch_all
+from mpi.service.training import DEFAULT_SAMPLE, train_and_activate
 from mpi.store.database import Database
 
 MAX_LISTED_REJECTIONS = 20
@@ -78,6 +81,17 @@ def _parser() -> argparse.ArgumentParser:
     command("export", _export, "write one CSV row per source record with its person and status").add_argument(
         "file", type=Path
     )
+    model = commands.add_parser("model", help="matching models").add_subparsers(
+        dest="model_command", required=True
+    )
+    train = command("train", _model_train, "train a model from the store's records and activate it", model)
+    train.add_argument("--sample", type=int, default=DEFAULT_SAMPLE, help="records read at most")
+    train.add_argument("--target-precision", type=float, default=0.9995)
+    train.add_argument("--target-recall", type=float, default=0.995)
+    show = command("show", _model_show, "print a model's parameters (default: the active one)", model)
+    show.add_argument("--version")
+    rematch = command("rematch", _rematch, "re-decide every automatic link under the active model")
+    rematch.add_argument("--batch", type=int, default=500)
     return parser
 
 
@@ -112,7 +126,7 @@ def _count_rows(path: Path) -> int:
 
 def _ingest(args: argparse.Namespace, config: Config) -> int:
     db = _open_db(config)
-    matcher = MatchService(db, default_model())
+    matcher = MatchService(db, ModelRegistry(db).active)
     with open_text(args.file) as handle:
         data = read_csv(handle, known=RECORD_FIELDS, required=("source", "source_record_id", "full_name"))
         _warn_ignored(data.ignored_columns)
@@ -125,7 +139,7 @@ def _ingest(args: argparse.Namespace, config: Config) -> int:
 
 def _registry_import(args: argparse.Namespace, config: Config) -> int:
     db = _open_db(config)
-    registry = RegistryService(MatchService(db, default_model()))
+    registry = RegistryService(MatchService(db, ModelRegistry(db).active))
     with open_text(args.file) as handle:
         data = read_csv(handle, known=REGISTRY_FIELDS, required=("national_id", "full_name"))
         _warn_ignored(data.ignored_columns)
@@ -148,6 +162,71 @@ def _export(args: argparse.Namespace, config: Config) -> int:
     print(f"export: {count} records written to {args.file}")
     db.dispose()
     return 0
+
+
+def _model_train(args: argparse.Namespace, config: Config) -> int:
+    db = _open_db(config)
+    try:
+        model = train_and_activate(
+            db, actor=_actor(), sample=args.sample, target_precision=args.target_precision,
+            target_recall=args.target_recall,
+        )  # fmt: skip
+    except ValueError as error:
+        print(f"mpi: {error}", file=sys.stderr)
+        return 2
+    print(f"model {model.version} trained and activated")
+    print(format_model(model))
+    db.dispose()
+    return 0
+
+
+def _model_show(args: argparse.Namespace, config: Config) -> int:
+    db = _open_db(config)
+    registry = ModelRegistry(db)
+    model = registry.get(args.version) if args.version else registry.active()
+    print(format_model(model))
+    versions = registry.versions()
+    if versions:
+        print("\nversions in the store:")
+        for v in versions:
+            print(f"  {'*' if v.active else ' '} {v.version}  {v.created_at:%Y-%m-%d %H:%M}  {v.created_by}")
+    db.dispose()
+    return 0
+
+
+def _rematch(args: argparse.Namespace, config: Config) -> int:
+    db = _open_db(config)
+    matcher = MatchService(db, ModelRegistry(db).active)
+    with tqdm(unit="record", file=sys.stderr, disable=None) as bar:
+        summary = rematch_all(matcher, actor=_actor(), batch=args.batch, tick=bar.update)
+    total = sum(summary.values())
+    parts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(summary.items()))
+    print(f"rematch under {matcher.model.version}: {total} records examined: {parts or 'nothing to do'}")
+    db.dispose()
+    return 0
+
+
+def format_model(model: Model) -> str:
+    """A readable table of a model: thresholds, prior, and every level's m, u and weight."""
+    lines = [
+        f"model {model.version} ({model.comparison_set})",
+        f"  prior λ = {model.probability_two_random_records_match:.3g} (weight {model.prior_weight:+.2f})",
+        f"  link at ≥ {model.link_threshold:.2f}, review at ≥ {model.review_threshold:.2f}, "
+        f"ambiguous within {model.ambiguity_margin:g} bits",
+        "",
+        f"  {'field':18} {'level':20} {'m':>9} {'u':>10} {'weight':>8}",
+    ]
+    for field, levels in model.levels.items():
+        for label, level in levels.items():
+            m, u = level.m_probability, level.u_probability
+            lines.append(f"  {field:18} {label:20} {m:9.4f} {u:10.3g} {level.weight:+8.2f}")
+    for field, tf in model.term_frequencies.items():
+        common = sorted(tf.frequencies.items(), key=lambda kv: -kv[1])[:5]
+        shown = ", ".join(f"{v} {share:.1%} ({tf.adjustment(v):+.1f})" for v, share in common)
+        lines.append(f"  term frequencies of {field}: {shown}")
+    if model.training:
+        lines.append(f"  trained: {model.training}")
+    return "\n".join(lines)
 
 
 def _warn_ignored(columns: tuple[str, ...]) -> None:

@@ -16,10 +16,10 @@ import grpc
 import psycopg
 import pytest
 
-from matching import default_model
 from mpi.api.server import RunningServer, create_server
 from mpi.config import Config
 from mpi.service.match import MatchService
+from mpi.service.model_registry import shipped_model
 from mpi.service.registry import RegistryService
 from mpi.store.database import Database
 from mpi.v1 import mpi_pb2_grpc
@@ -91,7 +91,7 @@ class FixedClock:
 
 @pytest.fixture
 def matcher(db: Database) -> MatchService:
-    return MatchService(db, default_model())
+    return MatchService(db, shipped_model())
 
 
 @pytest.fixture

@@ -49,8 +49,9 @@ def test_match_again_and_a_variant(stub) -> None:
     )
     assert variant.decision == pb.DECISION_LINKED and variant.person_id == first.person_id
     assert variant.link_kind == pb.LINK_KIND_AUTO
-    levels = {e.field: e.level for e in variant.explanation}
-    assert levels["full_name"] == "folded" and levels["birth_date"] == "exact" and levels["phone"] == "exact"
+    levels = {e.field: e.level for e in variant.explanation if e.level != "tf_adjustment"}
+    assert levels["family_name"] == levels["given_name"] == "folded"
+    assert levels["birth_date"] == "exact" and levels["contact"] == "phone"
     assert variant.prior_weight + sum(e.weight for e in variant.explanation) == pytest.approx(
         variant.match_weight
     )

@@ -10,12 +10,12 @@ from matching import (
     ReviewType,
     SourceRecord,
     decide,
-    default_model,
     normalize_record,
     score_pair,
+    untrained_model,
 )
 
-MODEL = default_model()
+MODEL = untrained_model()
 
 
 def rec(name: str, **fields: str):
@@ -35,8 +35,8 @@ DUC = rec(
 def test_explanation_sums_to_the_match_weight() -> None:
     score = score_pair(MODEL, DUC, rec("NGUYEN VAN DUC", birth_date="01/05/1990", sex="1"))
     assert score.match_weight == pytest.approx(score.prior_weight + sum(f.weight for f in score.fields))
-    assert score.level("full_name") == "folded"
-    assert score.level("national_id") == "missing" and score.level("phone") == "missing"
+    assert score.level("family_name") == score.level("given_name") == "folded"
+    assert score.level("national_id") == "missing" and score.level("contact") == "missing"
 
 
 def test_same_consistent_cccd_and_agreeing_name_links_deterministically() -> None:
@@ -53,13 +53,13 @@ def test_same_cccd_with_another_name_is_a_conflict_not_a_link() -> None:
     assert decision.review_type is ReviewType.NATIONAL_ID_CONFLICT
 
 
-def test_a_cccd_contradicting_the_records_own_birth_year_goes_to_review() -> None:
-    # A child's record (born 2016) carrying the father's CCCD (born 1990).
+def test_a_cccd_contradicting_the_records_own_birth_year_is_set_aside() -> None:
+    # A child's record (born 2016) carrying the father's CCCD (born 1990): never linked to the father.
     child = rec("Nguyễn Văn Minh", birth_date="2016-02-03", sex="male", national_id="001090012345")
     decision = decide(MODEL, child, [CandidateProfile("p1", "001090012345", DUC)])
-    assert decision.outcome is Outcome.REVIEW
-    assert decision.review_type is ReviewType.NATIONAL_ID_CONFLICT
-    assert "birth_date" in decision.reason
+    assert decision.outcome is Outcome.NEW_PERSON
+    assert "contradicts its own birth_date and was set aside" in decision.reason
+    assert decision.best is not None and decision.best.score.level("national_id") == "missing"
 
 
 def test_strong_agreement_without_ids_links() -> None:

@@ -124,21 +124,33 @@ def test_two_senders_agreeing_on_a_cccd_give_it_to_the_person(matcher: MatchServ
     assert other_sender.person_id == first.person_id and other_sender.national_id == "001090012345"
 
 
-def test_a_parents_cccd_on_a_childs_record_goes_to_review(
-    db: Database, matcher: MatchService, registry
-) -> None:
-    registry.import_row(DUC_REGISTRY, actor="test")
+def test_a_parents_cccd_on_a_childs_record_never_links_to_the_parent(db: Database, matcher, registry) -> None:
+    father = registry.import_row(DUC_REGISTRY, actor="test")
     child = matcher.match(
         SourceRecord(
             "01001", "BN9", "Nguyễn Văn Minh", birth_date="2016-02-03", sex="male", national_id="001090012345"
         ),
         actor="test",
     )
-    assert child.decision == "review" and child.person_id is None and child.review_task_id
-    with db.read() as session:
-        task = session.get(ReviewTask, child.review_task_id)
-        assert task is not None and task.type == "national_id_conflict" and task.status == "open"
+    assert child.decision == "new_person" and child.person_id != father.person_id
+    assert child.national_id is None and "set aside" in child.reason
     rows = [r for r in export_rows(db) if r["source_record_id"] == "BN9"]
+    assert rows[0]["status"] == "new" and rows[0]["national_id"] == ""
+
+
+def test_a_cccd_held_by_someone_else_is_a_national_id_conflict(db: Database, matcher, registry) -> None:
+    registry.import_row(DUC_REGISTRY, actor="test")
+    other = matcher.match(
+        SourceRecord(
+            "01001", "BN8", "Trần Thị Mai", birth_date="1990-07-09", sex="male", national_id="001090012345"
+        ),
+        actor="test",
+    )
+    assert other.decision == "review" and other.person_id is None and other.review_task_id
+    with db.read() as session:
+        task = session.get(ReviewTask, other.review_task_id)
+        assert task is not None and task.type == "national_id_conflict" and task.status == "open"
+    rows = [r for r in export_rows(db) if r["source_record_id"] == "BN8"]
     assert rows[0]["status"] == "review" and rows[0]["person_id"] == ""
 
 

@@ -13,10 +13,11 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from matching import Model, default_model
+from matching import Model
 from mpi.api.servicer import MasterPatientIndexServicer
 from mpi.config import Config
 from mpi.service.match import MatchService
+from mpi.service.model_registry import ModelRegistry
 from mpi.service.queries import QueryService
 from mpi.store.database import Database
 from mpi.v1 import mpi_pb2, mpi_pb2_grpc
@@ -43,7 +44,7 @@ def create_server(config: Config, *, db: Database | None = None, model: Model | 
     """Build and bind (not start) the server; port 0 picks a free one, returned in `port`."""
     db = db or Database(config.database_url)
     db.migrate()
-    matcher = MatchService(db, model or default_model())
+    matcher = MatchService(db, model or ModelRegistry(db).active)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=config.max_workers, thread_name_prefix="mpi-rpc"),
         options=[

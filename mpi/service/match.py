@@ -8,6 +8,7 @@ decision on a record is never overturned by matching.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,7 +26,7 @@ from matching import (
     decide,
     normalize_record,
 )
-from matching.normalize import normalized_to_dict
+from matching.normalize import dict_to_normalized, normalized_to_dict
 from mpi.errors import InvalidInput
 from mpi.service.clock import Clock, utc_now
 from mpi.service.evidence import decision_to_evidence, evidence_candidates, evidence_fields
@@ -52,10 +53,16 @@ class PreparedRecord:
 
 
 class MatchService:
-    def __init__(self, db: Database, model: Model, clock: Clock = utc_now) -> None:
+    """`model` is a Model, or a callable giving the active one (mpi.service.model_registry)."""
+
+    def __init__(self, db: Database, model: Model | Callable[[], Model], clock: Clock = utc_now) -> None:
         self.db = db
-        self.model = model
+        self._model = model if callable(model) else (lambda: model)
         self.clock = clock
+
+    @property
+    def model(self) -> Model:
+        return self._model()
 
     def prepare(self, record: SourceRecord, *, source: str | None = None) -> PreparedRecord:
         """Read the record; InvalidInput naming every unreadable field. `source` overrides the stored
@@ -97,12 +104,18 @@ class MatchService:
             )
             return self.current_state(session, row, change)
         superseded = repo.supersede_open_tasks(session, row.id, now)
-        decision = self.decide(session, p.normalized, p.keys, row.id)
-        self._apply(session, row, p.normalized, decision, link, now, actor, superseded)
+        model = self.model  # one version for the whole transaction
+        decision = self.decide(session, p.normalized, p.keys, row.id, model)
+        self.apply_decision(session, row, decision, link, now, actor, superseded, model)
         return self.current_state(session, row, change)
 
     def decide(
-        self, session: Session, normalized: NormalizedRecord, keys: tuple[str, ...], record_id: int | None
+        self,
+        session: Session,
+        normalized: NormalizedRecord,
+        keys: tuple[str, ...],
+        record_id: int | None,
+        model: Model,
     ) -> MatchDecision:
         holder = repo.person_by_national_id(session, normalized.cccd) if normalized.cccd else None
         candidates = repo.candidate_profiles(
@@ -112,24 +125,25 @@ class MatchService:
             cap=CANDIDATES_PER_KEY,
             extra_person=holder.id if holder else None,
         )
-        return decide(self.model, normalized, candidates)
+        return decide(model, normalized, candidates)
 
-    def _apply(
+    def apply_decision(
         self,
         session: Session,
         row: SourceRecordRow,
-        normalized: NormalizedRecord,
         decision: MatchDecision,
         old_link: Link | None,
         now: datetime,
         actor: str,
         superseded_tasks: list[str],
+        model: Model,
     ) -> None:
-        evidence = decision_to_evidence(decision, self.model.version)
+        normalized = dict_to_normalized(row.normalized)
+        evidence = decision_to_evidence(decision, model.version)
         if old_link is not None:
             repo.close_link(session, old_link, now)
             self._retire_if_empty(session, old_link.person_id, now, actor)
-        details = {"model_version": self.model.version, "superseded_tasks": superseded_tasks}
+        details = {"model_version": model.version, "superseded_tasks": superseded_tasks}
         if decision.outcome is Outcome.REVIEW:
             task = ReviewTask(
                 id=repo.new_id(),
@@ -179,7 +193,7 @@ class MatchService:
                 decision=kind,
                 match_weight=best.score.match_weight if best else None,
                 explanation=evidence,
-                model_version=self.model.version,
+                model_version=model.version,
                 reason=decision.reason,
                 actor=actor,
                 valid_from=now,

@@ -86,12 +86,14 @@ class RegistryService:
 
         row = store_record(session, None, p, now)
         holder = repo.person_by_national_id(session, nid)
-        decision = self.matcher.decide(session, p.normalized, p.keys, row.id)
+        model = self.matcher.model
+        decision = self.matcher.decide(session, p.normalized, p.keys, row.id, model)
         task_id = None
         if holder is not None:
             person, action = holder, RegistryAction.ATTACHED
             if decision.outcome is Outcome.REVIEW:
                 task_id = self._open_task(
+                    model.version,
                     session,
                     "registry_mismatch",
                     row.id,
@@ -106,6 +108,7 @@ class RegistryService:
             person, action = self._new_registry_person(session, p, now), RegistryAction.CREATED
             if decision.outcome is not Outcome.NEW_PERSON and decision.ranked:
                 task_id = self._open_task(
+                    model.version,
                     session,
                     "possible_duplicate_persons",
                     row.id,
@@ -124,8 +127,8 @@ class RegistryService:
                 kind="registry",
                 decision="new_person" if action is RegistryAction.CREATED else "linked",
                 match_weight=best.score.match_weight if best and action is RegistryAction.ATTACHED else None,
-                explanation=decision_to_evidence(decision, self.matcher.model.version),
-                model_version=self.matcher.model.version,
+                explanation=decision_to_evidence(decision, model.version),
+                model_version=model.version,
                 reason=f"population registry row ({action})",
                 actor=actor,
                 valid_from=now,
@@ -172,6 +175,7 @@ class RegistryService:
 
     def _open_task(
         self,
+        model_version: str,
         session: Session,
         kind: str,
         record_id: int,
@@ -187,7 +191,7 @@ class RegistryService:
             priority=2,
             record_id=record_id,
             candidate_person_ids=[p.person_id for p in decision.ranked],
-            evidence=decision_to_evidence(decision, self.matcher.model.version),
+            evidence=decision_to_evidence(decision, model_version),
             reason=reason,
             created_at=now,
         )

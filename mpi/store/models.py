@@ -160,3 +160,16 @@ class BlockingKey(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("source_records.id"), primary_key=True)
+
+
+class ModelRow(Base):
+    """A trained model version (matching.model_to_dict as JSON). At most one is active."""
+
+    __tablename__ = "models"
+    __table_args__ = (Index("ix_models_active", "active"),)
+
+    version: Mapped[str] = mapped_column(String(64), primary_key=True)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(128))
