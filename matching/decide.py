@@ -5,8 +5,8 @@ Order of the rules, strongest first:
    evidence: it is set aside — never used to match, never given to a person — and the rest decides.
 2. A candidate person holding the record's CCCD: link when the name agrees and the birth date does not
    contradict (the only deterministic rule); otherwise a national-ID conflict for review.
-3. The best person by match weight: linked at or above the link threshold, unless the given names or
-   birth years clearly disagree (review: no weight overrides that), a runner-up is within
+3. The best person by match weight: linked at or above the link threshold, unless a field the model
+   names as a veto disagrees (given name, birth year: no weight overrides that; review), a runner-up is within
    the ambiguity margin (ambiguous → review) or the two carry different CCCDs (never linked by weight,
    unless they are one mistyped digit apart).
 4. At or above the review threshold: a possible match for review. Below it: a new person.
@@ -82,7 +82,8 @@ def rank_persons(
 
 
 def decide(model: Model, record: NormalizedRecord, candidates: Sequence[CandidateProfile]) -> MatchDecision:
-    cccd = record.cccd
+    """Records of other shapes (a benchmark's) work too: without a `cccd` the identifier rules stay out."""
+    cccd = getattr(record, "cccd", None)
     if cccd is not None and (contradicted := cccd_contradictions(cccd, record.birth_date, record.sex)):
         # Someone else's card (a parent's, typically): evidence about that someone, not about this record.
         decision = _decide(model, replace(record, national_id=None), candidates)
@@ -94,7 +95,7 @@ def decide(model: Model, record: NormalizedRecord, candidates: Sequence[Candidat
 def _decide(model: Model, record: NormalizedRecord, candidates: Sequence[CandidateProfile]) -> MatchDecision:
     ranked = rank_persons(model, record, candidates)
     reported = tuple(ranked[:MAX_REPORTED_CANDIDATES])
-    cccd = record.cccd
+    cccd = getattr(record, "cccd", None)
     holder = next((p for p in ranked if cccd is not None and p.national_id == cccd), None)
     if holder is not None:
         if _demographics_agree(holder.score):
@@ -118,10 +119,11 @@ def _decide(model: Model, record: NormalizedRecord, candidates: Sequence[Candida
     weight = top.score.match_weight
     runner_up = ranked[1].score.match_weight if len(ranked) > 1 else None
     if weight >= model.link_threshold:
-        if vetoed := _hard_disagreement(top.score):
+        if vetoed := [f for f in model.vetoes if top.score.level(f) == DIFFERENT]:
             return MatchDecision(
                 Outcome.REVIEW,
-                f"strong match, but the {vetoed} disagree: twins and namesakes in one household look so",
+                f"strong match, but {' and '.join(vetoed)} disagree: "
+                "twins and namesakes in one household look so",
                 review_type=ReviewType.POSSIBLE_MATCH,
                 ranked=reported,
             )
@@ -157,16 +159,6 @@ def _decide(model: Model, record: NormalizedRecord, candidates: Sequence[Candida
         review_type=ReviewType.POSSIBLE_MATCH,
         ranked=reported,
     )
-
-
-def _hard_disagreement(score: PairScore) -> str | None:
-    """What no weight may override into an automatic link: a different given name (twins, siblings) or
-    birth years two or more apart (a son named after his father)."""
-    if score.level("given_name") == DIFFERENT:
-        return "given names"
-    if score.level("birth_date") == DIFFERENT:
-        return "birth years"
-    return None
 
 
 def _demographics_agree(score: PairScore) -> bool:

@@ -60,6 +60,8 @@ class Model:
     link_threshold: float  # total match weight at or above which a link is automatic
     review_threshold: float  # at or above which a human looks; below, a new person
     ambiguity_margin: float  # a runner-up within this many bits makes the choice ambiguous
+    # Fields whose "different" level no weight may override into an automatic link (decide.py).
+    vetoes: tuple[str, ...] = ()
     term_frequencies: dict[str, TermFrequencies] = field(default_factory=dict)
     training: dict[str, Any] = field(default_factory=dict)  # what it was trained on, for `mpi model show`
 
@@ -135,6 +137,9 @@ def untrained_model() -> Model:
         link_threshold=10.0,
         review_threshold=0.0,
         ambiguity_margin=3.0,
+        # A different given name (twins, siblings) or birth years two or more apart (a son named after
+        # his father): in one household, phone, address and family name agree all the same.
+        vetoes=("given_name", "birth_date"),
     )
 
 
@@ -146,6 +151,7 @@ def model_to_dict(model: Model) -> dict[str, Any]:
         "link_threshold": model.link_threshold,
         "review_threshold": model.review_threshold,
         "ambiguity_margin": model.ambiguity_margin,
+        "vetoes": list(model.vetoes),
         "levels": {
             field: {label: [lvl.m_probability, lvl.u_probability] for label, lvl in levels.items()}
             for field, levels in model.levels.items()
@@ -170,6 +176,7 @@ def dict_to_model(data: dict[str, Any]) -> Model:
         link_threshold=data["link_threshold"],
         review_threshold=data["review_threshold"],
         ambiguity_margin=data["ambiguity_margin"],
+        vetoes=tuple(data.get("vetoes", ())),
         term_frequencies={
             field: TermFrequencies(tf["frequencies"], tf["mean"], tf["floor"])
             for field, tf in data.get("term_frequencies", {}).items()

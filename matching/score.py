@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from matching.compare import comparison_vector
+from matching.compare import MISSING, comparison_vector
 from matching.model import Model
 
 TF_ADJUSTMENT = "tf_adjustment"
@@ -32,7 +32,8 @@ class PairScore:
         return 1.0 / (1.0 + math.pow(2.0, -self.match_weight))
 
     def level(self, field: str) -> str:
-        return next(f.level for f in self.fields if f.field == field and f.level != TF_ADJUSTMENT)
+        """The level a field reached; "missing" for a field this comparison set does not have."""
+        return next((f.level for f in self.fields if f.field == field and f.level != TF_ADJUSTMENT), MISSING)
 
 
 def score_levels(model: Model, levels: tuple[str, ...], a: Any) -> PairScore:

@@ -32,6 +32,22 @@ M_FLOOR = 2e-3
 MAX_BLOCK = 200
 
 
+def neutral_start(comparison_set: str, version: str = "untrained") -> Model:
+    """A starting point for a comparison set without hand-set priors: the first level of each field
+    likely among matches, the rest sharing the remainder; u flat."""
+    comparisons = COMPARISON_SETS[comparison_set]
+    levels = {}
+    for c in comparisons:
+        rest = len(c.levels) - 1
+        levels[c.field] = {
+            lv: ComparisonLevel(lv, 0.7 if i == 0 else 0.3 / rest, 1 / len(c.levels))
+            for i, lv in enumerate(c.levels)
+        }
+    return Model(
+        version, comparison_set, 1e-4, levels, link_threshold=10.0, review_threshold=0.0, ambiguity_margin=3.0
+    )
+
+
 def blocked_pairs(records: Sequence[Any], keys_of: Callable[[Any], Iterable[str]]) -> set[tuple[int, int]]:
     blocks: dict[str, list[int]] = defaultdict(list)
     for index, record in enumerate(records):
@@ -154,11 +170,17 @@ def _level(label: str, m: float, u: float, prior: ComparisonLevel) -> Comparison
     return ComparisonLevel(label, min(prior.m_probability, M_FLOOR), max(u, prior.u_probability))
 
 
-def _probability_two_random_records_match(records: Sequence[Any]) -> float:
-    """λ from the one near-certain rule: pairs sharing a CCCD are matches. Their count, divided by the
-    chance that both records of a matching pair carry a CCCD, estimates all matching pairs."""
+def _cccd(record: Any) -> str | None:
+    return getattr(record, "cccd", None)
+
+
+def _probability_two_random_records_match(
+    records: Sequence[Any], identifier: Callable[[Any], str | None]
+) -> float:
+    """λ from one near-certain rule: pairs sharing an identifier (the CCCD) are matches. Their count,
+    divided by the chance that both records of a matching pair carry one, estimates all matching pairs."""
     n = len(records)
-    counts = Counter(c for r in records if (c := getattr(r, "cccd", None)))
+    counts = Counter(c for r in records if (c := identifier(r)))
     carrying = sum(counts.values()) / n
     sharing = sum(k * (k - 1) / 2 for k in counts.values())
     all_pairs = n * (n - 1) / 2
@@ -174,19 +196,20 @@ def train_model(
     keys_of: Callable[[Any], Iterable[str]] = blocking_keys,
     sessions: Sequence[tuple[str, Callable[[Any], Iterable[str]], frozenset[str]]] = TRAINING_SESSIONS,
     probability_two_random_records_match: float | None = None,
+    identifier: Callable[[Any], str | None] = _cccd,
     target_precision: float = 0.9995,
     target_recall: float = 0.995,
     u_pairs: int = 200_000,
     seed: int = 1,
 ) -> Model:
     """`keys_of` is the production blocking (thresholds are set on its pairs); `sessions` the EM
-    blocking rules; λ is estimated from shared CCCDs unless given."""
+    blocking rules; λ is estimated from a shared `identifier` (the CCCD) unless given."""
     start = start or untrained_model()
     comparisons = COMPARISON_SETS[start.comparison_set]
     observed = estimate_u(comparisons, records, pairs=u_pairs, seed=seed)
     m0 = {f: {lv: c.m_probability for lv, c in levels.items()} for f, levels in start.levels.items()}
     m, sessions_log = _estimate_m(records, comparisons, sessions, m0, observed)
-    lam = probability_two_random_records_match or _probability_two_random_records_match(records)
+    lam = probability_two_random_records_match or _probability_two_random_records_match(records, identifier)
     levels = {
         c.field: (
             {
