@@ -22,9 +22,11 @@ from typing import Any
 
 from tqdm import tqdm
 
-from matching import RECORD_FIELDS, Model
+from matching import Model
 from mpi.config import Config
-from mpi.intake.csv_rows import CsvFormatError, open_text, read_csv
+from mpi.intake.csv_rows import open_text, read_csv
+from mpi.intake.detect import FORMATS, open_records
+from mpi.intake.items import IntakeFormatError
 from mpi.logs import configure_logging
 from mpi.service.batch import BatchSummary, import_registry_rows, ingest_rows
 from mpi.service.match import MatchService
@@ -44,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(config.log_level if args.command == "serve" else "WARNING")
     try:
         return int(args.run(args, config) or 0)
-    except CsvFormatError as error:
+    except IntakeFormatError as error:
         print(f"mpi: {args.file}: {error}", file=sys.stderr)
         return 2
     except FileNotFoundError as error:
@@ -75,9 +77,11 @@ def _parser() -> argparse.ArgumentParser:
     command(
         "import", _registry_import, "load or refresh a population registry extract (CSV)", registry
     ).add_argument("file", type=Path)
-    command("ingest", _ingest, "match every row of a CSV file of source records, in file order").add_argument(
-        "file", type=Path
+    ingest = command(
+        "ingest", _ingest, "match every record of a file (CSV, 4750 XML, checkup XML, GKSK JSON)"
     )
+    ingest.add_argument("file", type=Path)
+    ingest.add_argument("--format", choices=FORMATS, default="auto", help="default: chosen from the content")
     command("export", _export, "write one CSV row per source record with its person and status").add_argument(
         "file", type=Path
     )
@@ -127,12 +131,12 @@ def _count_rows(path: Path) -> int:
 def _ingest(args: argparse.Namespace, config: Config) -> int:
     db = _open_db(config)
     matcher = MatchService(db, ModelRegistry(db).active)
-    with open_text(args.file) as handle:
-        data = read_csv(handle, known=RECORD_FIELDS, required=("source", "source_record_id", "full_name"))
-        _warn_ignored(data.ignored_columns)
-        with tqdm(total=_count_rows(args.file), unit="row", file=sys.stderr, disable=None) as bar:
-            summary = ingest_rows(matcher, data.rows, actor=_actor(), tick=bar.update)
-    _print_summary("ingest", summary, ("linked", "new_person", "review", "unchanged"))
+    with open_records(args.file, args.format) as (fmt, items, ignored):
+        _warn_ignored(ignored)
+        total = _count_rows(args.file) if fmt == "csv" else None
+        with tqdm(total=total, unit="record", file=sys.stderr, disable=None) as bar:
+            summary = ingest_rows(matcher, items, actor=_actor(), tick=bar.update)
+    _print_summary(f"ingest ({fmt})", summary, ("linked", "new_person", "review", "unchanged"))
     db.dispose()
     return 0
 

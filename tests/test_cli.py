@@ -41,7 +41,7 @@ def test_registry_ingest_export_on_a_few_thousand_records(tmp_path: Path, db_url
 
     assert main(["ingest", str(records), "--db", db_url]) == 0
     summary = capsys.readouterr().out
-    assert f"ingest: {len(population.records)} rows read" in summary and "0 rejected" in summary
+    assert f"ingest (csv): {len(population.records)} rows read" in summary and "0 rejected" in summary
 
     assert main(["export", str(tmp_path / "first.csv"), "--db", db_url]) == 0
     first = read_csv(tmp_path / "first.csv")

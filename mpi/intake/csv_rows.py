@@ -9,20 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from mpi.intake.items import IntakeFormatError, IntakeItem
 
-class CsvFormatError(Exception):
-    """The file as a whole cannot be read (no header, a required column missing, not UTF-8)."""
-
-
-@dataclass(frozen=True, slots=True)
-class CsvRow:
-    line: int  # the physical line where the row starts, 1 = the header
-    values: dict[str, str]
+# The file as a whole cannot be read (no header, a required column missing, not UTF-8).
+CsvFormatError = IntakeFormatError
 
 
 @dataclass(frozen=True, slots=True)
 class CsvFile:
-    rows: Iterator[CsvRow]
+    rows: Iterator[IntakeItem]  # positions are "line N", the physical line where the row starts
     ignored_columns: tuple[str, ...]
 
 
@@ -42,7 +37,7 @@ def read_csv(handle: TextIO, *, known: tuple[str, ...], required: tuple[str, ...
     return CsvFile(_rows(reader, handle, known), ignored)
 
 
-def _rows(reader: csv.DictReader[str], handle: TextIO, known: tuple[str, ...]) -> Iterator[CsvRow]:
+def _rows(reader: csv.DictReader[str], handle: TextIO, known: tuple[str, ...]) -> Iterator[IntakeItem]:
     start = reader.line_num + 1
     while True:
         try:
@@ -56,8 +51,9 @@ def _rows(reader: csv.DictReader[str], handle: TextIO, known: tuple[str, ...]) -
         extra = row.pop(None, None)  # type: ignore[call-overload]
         values = {k: (v or "") for k, v in row.items() if k in known}
         if extra:
-            values["__extra__"] = "more fields than header columns"
-        yield CsvRow(start, values)
+            yield IntakeItem(f"line {start}", None, "more fields than header columns")
+        else:
+            yield IntakeItem(f"line {start}", values)
         start = reader.line_num + 1
 
 

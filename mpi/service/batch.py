@@ -2,7 +2,7 @@
 
 Every row goes through exactly the path of the Match RPC (MatchService.match / RegistryService.import_row:
 one transaction each, in file order), so a record scores the same whichever way it arrives. A row with
-bad input is reported with its line number and reasons and skipped; the others go on.
+bad input is reported with its position (line, HOSO) and reasons and skipped; the others go on.
 """
 
 from __future__ import annotations
@@ -14,18 +14,18 @@ from dataclasses import dataclass, field
 from matching import FieldProblem
 from matching.record import dict_to_source_record
 from mpi.errors import InvalidInput, MpiError
-from mpi.intake.csv_rows import CsvRow
+from mpi.intake.items import IntakeItem
 from mpi.service.match import MatchService
 from mpi.service.registry import RegistryService
 
 
 @dataclass(frozen=True, slots=True)
 class Rejection:
-    line: int
+    position: str  # "line 5", "HOSO 3", …
     problems: tuple[FieldProblem, ...]
 
     def describe(self) -> str:
-        return f"line {self.line}: " + "; ".join(f"{p.field}: {p.reason}" for p in self.problems)
+        return f"{self.position}: " + "; ".join(f"{p.field}: {p.reason}" for p in self.problems)
 
 
 @dataclass
@@ -43,25 +43,25 @@ class BatchSummary:
 
 
 def _run(
-    rows: Iterable[CsvRow], step: Callable[[dict[str, str]], str], tick: Callable[[], None]
+    items: Iterable[IntakeItem], step: Callable[[dict[str, str]], str], tick: Callable[[], None]
 ) -> BatchSummary:
     summary = BatchSummary()
-    for row in rows:
+    for item in items:
         summary.rows_read += 1
         try:
-            if "__extra__" in row.values:
-                raise InvalidInput([FieldProblem("row", "has more fields than the header")])
-            summary.outcomes[step(row.values)] += 1
+            if item.values is None:
+                raise InvalidInput([FieldProblem("record", item.problem or "unreadable")])
+            summary.outcomes[step(item.values)] += 1
         except InvalidInput as error:
-            summary.rejections.append(Rejection(row.line, error.violations))
+            summary.rejections.append(Rejection(item.position, error.violations))
         except MpiError as error:
-            summary.rejections.append(Rejection(row.line, (FieldProblem("row", str(error)),)))
+            summary.rejections.append(Rejection(item.position, (FieldProblem("record", str(error)),)))
         tick()
     return summary
 
 
 def ingest_rows(
-    matcher: MatchService, rows: Iterable[CsvRow], *, actor: str, tick: Callable[[], None] = lambda: None
+    matcher: MatchService, rows: Iterable[IntakeItem], *, actor: str, tick: Callable[[], None] = lambda: None
 ) -> BatchSummary:
     """Outcome keys: linked, new_person, review, unchanged."""
 
@@ -73,7 +73,11 @@ def ingest_rows(
 
 
 def import_registry_rows(
-    registry: RegistryService, rows: Iterable[CsvRow], *, actor: str, tick: Callable[[], None] = lambda: None
+    registry: RegistryService,
+    rows: Iterable[IntakeItem],
+    *,
+    actor: str,
+    tick: Callable[[], None] = lambda: None,
 ) -> BatchSummary:
     """Outcome keys: created, attached, updated, unchanged."""
     return _run(rows, lambda values: str(registry.import_row(values, actor=actor).action), tick)
