@@ -24,16 +24,19 @@ from tqdm import tqdm
 
 from matching import Model
 from mpi.config import Config
+from mpi.errors import MpiError
 from mpi.intake.csv_rows import open_text, read_csv
 from mpi.intake.detect import FORMATS, open_records
 from mpi.intake.items import IntakeFormatError
 from mpi.logs import configure_logging
+from mpi.review_cli import add_review_commands
 from mpi.service.batch import BatchSummary, import_registry_rows, ingest_rows
 from mpi.service.match import MatchService
 from mpi.service.model_registry import ModelRegistry
 from mpi.service.queries import EXPORT_COLUMNS, export_rows
 from mpi.service.registry import REGISTRY_FIELDS, RegistryService
 from mpi.service.rematch import rematch_all
+from mpi.service.review import ReviewService
 from mpi.service.training import DEFAULT_SAMPLE, train_and_activate
 from mpi.store.database import Database
 
@@ -45,7 +48,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = Config.from_env(database_url=args.db, **_serve_overrides(args))
     configure_logging(config.log_level if args.command == "serve" else "WARNING")
     try:
+        if args.command == "review":
+            db = _open_db(config)
+            args.review_service = ReviewService(MatchService(db, ModelRegistry(db).active))
+            args.actor = _actor()
         return int(args.run(args, config) or 0)
+    except MpiError as error:
+        print(f"mpi: {error}", file=sys.stderr)
+        return 2
     except IntakeFormatError as error:
         print(f"mpi: {args.file}: {error}", file=sys.stderr)
         return 2
@@ -96,6 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--version")
     rematch = command("rematch", _rematch, "re-decide every automatic link under the active model")
     rematch.add_argument("--batch", type=int, default=500)
+    add_review_commands(commands, command)
     return parser
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from matching import RECORD_FIELDS, FieldWeight, SourceRecord
 from mpi.service.outcome import MatchOutcome, RecordChange
-from mpi.service.queries import PersonView, RecordView
+from mpi.service.queries import PersonView, RecordView, person_view
 from mpi.v1 import mpi_pb2 as pb
 
 DECISIONS = {
@@ -75,6 +77,11 @@ def person_to_proto(view: PersonView) -> pb.Person:
         birth_date=view.birth_date or "",
         sex=SEXES.get(view.sex or "", pb.SEX_UNSPECIFIED),
         created_at=timestamp(view.created_at),
+        phone=view.phone or "",
+        address=view.address or "",
+        status=view.status,
+        merged_into=view.merged_into or "",
+        version=view.version,
         records=[
             pb.RecordRef(
                 source=r.source,
@@ -108,4 +115,98 @@ def record_view_to_proto(view: RecordView) -> pb.GetRecordResponse:
                 valid_from=timestamp(link.valid_from),
             )
         )
+    return response
+
+
+TASK_TYPES = {
+    "possible_match": pb.REVIEW_TASK_TYPE_POSSIBLE_MATCH,
+    "ambiguous": pb.REVIEW_TASK_TYPE_AMBIGUOUS,
+    "national_id_conflict": pb.REVIEW_TASK_TYPE_NATIONAL_ID_CONFLICT,
+    "registry_mismatch": pb.REVIEW_TASK_TYPE_REGISTRY_MISMATCH,
+    "possible_duplicate_persons": pb.REVIEW_TASK_TYPE_POSSIBLE_DUPLICATE_PERSONS,
+}
+TASK_TYPE_NAMES = {v: k for k, v in TASK_TYPES.items()}
+TASK_STATUSES = {
+    "open": pb.REVIEW_TASK_STATUS_OPEN,
+    "resolved": pb.REVIEW_TASK_STATUS_RESOLVED,
+    "superseded": pb.REVIEW_TASK_STATUS_SUPERSEDED,
+}
+TASK_STATUS_NAMES = {v: k for k, v in TASK_STATUSES.items()}
+ACTION_NAMES = {
+    pb.RESOLUTION_ACTION_LINK: "link",
+    pb.RESOLUTION_ACTION_KEEP_APART: "keep_apart",
+    pb.RESOLUTION_ACTION_MERGE: "merge",
+    pb.RESOLUTION_ACTION_SPLIT: "split",
+}
+
+
+def record_key(source: str, source_record_id: str) -> pb.RecordKey:
+    return pb.RecordKey(source=source, source_record_id=source_record_id)
+
+
+def task_summary(task: Any, record_key_of: Any = None) -> pb.ReviewTaskSummary:
+    summary = pb.ReviewTaskSummary(
+        task_id=task.id,
+        type=TASK_TYPES.get(task.type, pb.REVIEW_TASK_TYPE_UNSPECIFIED),
+        status=TASK_STATUSES.get(task.status, pb.REVIEW_TASK_STATUS_UNSPECIFIED),
+        priority=task.priority,
+        reason=task.reason,
+        candidate_person_ids=list(task.candidate_person_ids),
+        created_at=timestamp(task.created_at),
+        version=task.version,
+    )
+    if record_key_of is not None:
+        summary.record.CopyFrom(record_key(record_key_of.source, record_key_of.source_record_id))
+    return summary
+
+
+def task_view_to_proto(view: Any) -> pb.ReviewTask:
+    message = pb.ReviewTask(
+        summary=task_summary(view.task, view.record_key),
+        resolution=json.dumps(view.task.resolution) if view.task.resolution else "",
+        resolved_by=view.task.resolved_by or "",
+    )
+    if view.task.resolved_at is not None:
+        message.resolved_at.CopyFrom(timestamp(view.task.resolved_at))
+    if view.record is not None:
+        message.record.CopyFrom(record_to_proto(view.record.raw))
+    if view.person is not None:
+        message.person.CopyFrom(person_to_proto(person_view(view.person)))
+    for candidate in view.candidates:
+        item = message.candidates.add(
+            person=person_to_proto(person_view(candidate.person)), match_weight=candidate.match_weight
+        )
+        if candidate.best_record is not None:
+            item.best_record.CopyFrom(
+                record_key(candidate.best_record.source, candidate.best_record.source_record_id)
+            )
+        for f in candidate.fields:
+            item.fields.add(
+                field=f.field,
+                record_value=f.record_value,
+                candidate_value=f.candidate_value,
+                record_normalized=f.record_normalized,
+                candidate_normalized=f.candidate_normalized,
+                level=f.level,
+                weight=f.weight,
+                differs=f.differs,
+            )
+    return message
+
+
+def history_to_proto(events: Any) -> pb.GetPersonHistoryResponse:
+    response = pb.GetPersonHistoryResponse()
+    for e in events:
+        item = response.events.add(
+            at=timestamp(e.at),
+            actor=e.actor,
+            action=e.action,
+            reason=e.reason,
+            model_version=e.model_version,
+            link_kind=LINK_KINDS.get(e.link_kind, pb.LINK_KIND_UNSPECIFIED),
+            match_weight=e.match_weight or 0.0,
+            other_person_id=e.other_person_id,
+        )
+        if e.record is not None:
+            item.record.CopyFrom(record_key(e.record.source, e.record.source_record_id))
     return response

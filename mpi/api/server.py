@@ -19,6 +19,7 @@ from mpi.config import Config
 from mpi.service.match import MatchService
 from mpi.service.model_registry import ModelRegistry
 from mpi.service.queries import QueryService
+from mpi.service.review import ReviewService
 from mpi.store.database import Database
 from mpi.v1 import mpi_pb2, mpi_pb2_grpc
 
@@ -53,7 +54,7 @@ def create_server(config: Config, *, db: Database | None = None, model: Model | 
         ],
     )
     mpi_pb2_grpc.add_MasterPatientIndexServiceServicer_to_server(
-        MasterPatientIndexServicer(matcher, QueryService(db)), server
+        MasterPatientIndexServicer(matcher, QueryService(db), ReviewService(matcher)), server
     )
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

@@ -21,6 +21,7 @@ from mpi.api.status import error_to_status, internal_status
 from mpi.errors import InvalidInput, MpiError
 from mpi.service.match import MatchService
 from mpi.service.queries import QueryService
+from mpi.service.review import RecordKey, ReviewService
 from mpi.v1 import mpi_pb2 as pb
 from mpi.v1 import mpi_pb2_grpc
 
@@ -43,10 +44,16 @@ def _check_deadline(context: grpc.ServicerContext) -> None:
         context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline passed before the work started")
 
 
+def _require(value: Any, field: str) -> None:
+    if not value:
+        raise InvalidInput([FieldProblem(field, "is required")], message="the request is incomplete")
+
+
 class MasterPatientIndexServicer(mpi_pb2_grpc.MasterPatientIndexServiceServicer):
-    def __init__(self, matcher: MatchService, queries: QueryService) -> None:
+    def __init__(self, matcher: MatchService, queries: QueryService, review: ReviewService) -> None:
         self.matcher = matcher
         self.queries = queries
+        self.review = review
 
     def _unary(
         self, method: str, context: grpc.ServicerContext, work: Callable[[], R], field_prefix: str = ""
@@ -151,7 +158,144 @@ class MasterPatientIndexServicer(mpi_pb2_grpc.MasterPatientIndexServiceServicer)
 
         return self._unary("GetRecord", context, work)
 
+    # --- review ---------------------------------------------------------------------------------------
+    def ListReviewTasks(
+        self, request: pb.ListReviewTasksRequest, context: grpc.ServicerContext
+    ) -> pb.ListReviewTasksResponse:
+        def work() -> pb.ListReviewTasksResponse:
+            tasks, token = self.review.list_tasks(
+                type=convert.TASK_TYPE_NAMES.get(request.type),
+                status=convert.TASK_STATUS_NAMES.get(request.status, "open"),
+                source=request.source or None,
+                province_code=request.province_code or None,
+                page_size=request.page_size,
+                page_token=request.page_token,
+            )
+            return pb.ListReviewTasksResponse(
+                tasks=[convert.task_summary(t) for t in tasks], next_page_token=token
+            )
 
-def _require(value: Any, field: str) -> None:
-    if not value:
-        raise InvalidInput([FieldProblem(field, "is required")], message="the request is incomplete")
+        return self._unary("ListReviewTasks", context, work)
+
+    def GetReviewTask(
+        self, request: pb.GetReviewTaskRequest, context: grpc.ServicerContext
+    ) -> pb.GetReviewTaskResponse:
+        def work() -> pb.GetReviewTaskResponse:
+            _require(request.task_id, "task_id")
+            return pb.GetReviewTaskResponse(
+                task=convert.task_view_to_proto(self.review.get_task(request.task_id))
+            )
+
+        return self._unary("GetReviewTask", context, work)
+
+    def ResolveReviewTask(
+        self, request: pb.ResolveReviewTaskRequest, context: grpc.ServicerContext
+    ) -> pb.ResolveReviewTaskResponse:
+        def work() -> pb.ResolveReviewTaskResponse:
+            _require(request.task_id, "task_id")
+            action = convert.ACTION_NAMES.get(request.action)
+            _require(action, "action")
+            task, person_id = self.review.resolve(
+                request.task_id,
+                version=request.version,
+                action=action or "",
+                actor=_actor(context),
+                reason=request.reason,
+                person_id=request.person_id,
+                merge_person_id=request.merge_person_id,
+                records=[RecordKey(r.source, r.source_record_id) for r in request.records],
+            )
+            return pb.ResolveReviewTaskResponse(task=convert.task_summary(task), person_id=person_id or "")
+
+        return self._unary("ResolveReviewTask", context, work)
+
+    def UndoResolution(
+        self, request: pb.UndoResolutionRequest, context: grpc.ServicerContext
+    ) -> pb.UndoResolutionResponse:
+        def work() -> pb.UndoResolutionResponse:
+            _require(request.task_id, "task_id")
+            task = self.review.undo(
+                request.task_id, version=request.version, actor=_actor(context), reason=request.reason
+            )
+            return pb.UndoResolutionResponse(task=convert.task_summary(task))
+
+        return self._unary("UndoResolution", context, work)
+
+    def LinkRecord(
+        self, request: pb.LinkRecordRequest, context: grpc.ServicerContext
+    ) -> pb.LinkRecordResponse:
+        def work() -> pb.LinkRecordResponse:
+            _require(request.record.source and request.record.source_record_id, "record")
+            link = self.review.link_record(
+                RecordKey(request.record.source, request.record.source_record_id),
+                request.person_id,
+                person_version=request.person_version,
+                actor=_actor(context),
+                reason=request.reason,
+            )
+            return pb.LinkRecordResponse(
+                link=pb.Link(
+                    person_id=link.person_id,
+                    kind=convert.LINK_KINDS[link.kind],
+                    reason=link.reason,
+                    model_version=link.model_version,
+                    valid_from=convert.timestamp(link.valid_from),
+                )
+            )
+
+        return self._unary("LinkRecord", context, work)
+
+    def UnlinkRecord(
+        self, request: pb.UnlinkRecordRequest, context: grpc.ServicerContext
+    ) -> pb.UnlinkRecordResponse:
+        def work() -> pb.UnlinkRecordResponse:
+            _require(request.record.source and request.record.source_record_id, "record")
+            person_id = self.review.unlink_record(
+                RecordKey(request.record.source, request.record.source_record_id),
+                actor=_actor(context),
+                reason=request.reason,
+            )
+            return pb.UnlinkRecordResponse(person_id=person_id)
+
+        return self._unary("UnlinkRecord", context, work)
+
+    def MergePersons(
+        self, request: pb.MergePersonsRequest, context: grpc.ServicerContext
+    ) -> pb.MergePersonsResponse:
+        def work() -> pb.MergePersonsResponse:
+            self.review.merge_persons(
+                request.survivor_person_id,
+                request.merged_person_id,
+                survivor_version=request.survivor_version,
+                merged_version=request.merged_version,
+                actor=_actor(context),
+                reason=request.reason,
+            )
+            person = self.queries.get_person(request.survivor_person_id)
+            return pb.MergePersonsResponse(person=convert.person_to_proto(person))
+
+        return self._unary("MergePersons", context, work)
+
+    def SplitPerson(
+        self, request: pb.SplitPersonRequest, context: grpc.ServicerContext
+    ) -> pb.SplitPersonResponse:
+        def work() -> pb.SplitPersonResponse:
+            new = self.review.split_person(
+                request.person_id,
+                [RecordKey(r.source, r.source_record_id) for r in request.records],
+                version=request.version,
+                actor=_actor(context),
+                reason=request.reason,
+            )
+            return pb.SplitPersonResponse(new_person=convert.person_to_proto(self.queries.get_person(new.id)))
+
+        return self._unary("SplitPerson", context, work)
+
+    def GetPersonHistory(
+        self, request: pb.GetPersonHistoryRequest, context: grpc.ServicerContext
+    ) -> pb.GetPersonHistoryResponse:
+        def work() -> pb.GetPersonHistoryResponse:
+            _require(request.person_id, "person_id")
+            return convert.history_to_proto(self.review.person_history(request.person_id))
+
+        return self._unary("GetPersonHistory", context, work)

@@ -9,7 +9,7 @@ decision on a record is never overturned by matching.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +31,7 @@ from mpi.errors import InvalidInput
 from mpi.service.clock import Clock, utc_now
 from mpi.service.evidence import decision_to_evidence, evidence_candidates, evidence_fields
 from mpi.service.outcome import MatchOutcome, RecordChange
+from mpi.service.survivorship import recompute_golden
 from mpi.store import repository as repo
 from mpi.store.database import Database
 from mpi.store.models import Link, Person, RecordVersion, ReviewTask, SourceRecordRow
@@ -105,7 +106,7 @@ class MatchService:
             return self.current_state(session, row, change)
         superseded = repo.supersede_open_tasks(session, row.id, now)
         model = self.model  # one version for the whole transaction
-        decision = self.decide(session, p.normalized, p.keys, row.id, model)
+        decision = self.decide(session, p.normalized, p.keys, row.id, model, row.version)
         self.apply_decision(session, row, decision, link, now, actor, superseded, model)
         return self.current_state(session, row, change)
 
@@ -116,7 +117,10 @@ class MatchService:
         keys: tuple[str, ...],
         record_id: int | None,
         model: Model,
+        record_version: int | None = None,
     ) -> MatchDecision:
+        """Candidates by blocking, minus the persons a reviewer kept this record apart from, unless the
+        record changed since the reviewer saw it: new evidence reopens the question, and says so."""
         holder = repo.person_by_national_id(session, normalized.cccd) if normalized.cccd else None
         candidates = repo.candidate_profiles(
             session,
@@ -125,7 +129,24 @@ class MatchService:
             cap=CANDIDATES_PER_KEY,
             extra_person=holder.id if holder else None,
         )
-        return decide(model, normalized, candidates)
+        kept = repo.kept_apart_from_record(session, record_id) if record_id is not None else {}
+        if not kept:
+            return decide(model, normalized, candidates)
+        newer = {
+            p
+            for p, seen in kept.items()
+            if record_version is not None and seen is not None and record_version > seen
+        }
+        decision = decide(
+            model, normalized, [c for c in candidates if c.person_id not in kept or c.person_id in newer]
+        )
+        reopened = newer & {p.person_id for p in decision.ranked}
+        if reopened:
+            note = (
+                "; a reviewer had kept this record apart from a candidate, but the record has changed since"
+            )
+            decision = replace(decision, reason=decision.reason + note)
+        return decision
 
     def apply_decision(
         self,
@@ -155,6 +176,8 @@ class MatchService:
                 evidence=evidence,
                 reason=decision.reason,
                 created_at=now,
+                source=row.source,
+                province_code=normalized.province_code,
             )
             session.add(task)
             repo.audit(
@@ -209,9 +232,11 @@ class MatchService:
             reason=decision.reason,
             details={**details, "person_id": person_id, "decision": kind},
         )
+        session.flush()
         if normalized.cccd is not None:
-            session.flush()
             self._corroborate_national_id(session, person_id, now, actor)
+        if kind == "linked" and (linked := session.get(Person, person_id)) is not None:
+            recompute_golden(session, linked, now)
 
     def _new_person(self, session: Session, rec: NormalizedRecord, now: datetime) -> Person:
         """A person from one record, without a national ID: one record's CCCD is a claim, not a fact

@@ -49,6 +49,10 @@ class PersonView:
     status: str
     created_at: datetime
     records: tuple[LinkedRecord, ...]
+    phone: str | None = None
+    address: str | None = None
+    merged_into: str | None = None
+    version: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,17 +91,7 @@ class QueryService:
                 .where(Link.person_id == person_id)
                 .order_by(SourceRecordRow.source, SourceRecordRow.source_record_id)
             )
-            return PersonView(
-                person.id,
-                person.national_id,
-                person.registry_backed,
-                person.full_name,
-                person.birth_date,
-                person.sex,
-                person.status,
-                person.created_at,
-                tuple(LinkedRecord(*r) for r in rows),
-            )
+            return person_view(person, tuple(LinkedRecord(*r) for r in rows))
 
     def get_record(self, source: str, source_record_id: str) -> RecordView:
         with self.db.read() as session:
@@ -105,6 +99,24 @@ class QueryService:
             if row is None:
                 raise NotFound("no record with that source and source_record_id")
             return _record_view(session, row)
+
+
+def person_view(person: Person, records: tuple[LinkedRecord, ...] = ()) -> PersonView:
+    return PersonView(
+        person.id,
+        person.national_id,
+        person.registry_backed,
+        person.full_name,
+        person.birth_date,
+        person.sex,
+        person.status,
+        person.created_at,
+        records,
+        person.phone,
+        person.address,
+        person.merged_into,
+        person.version,
+    )
 
 
 def _record_view(session: Session, row: SourceRecordRow) -> RecordView:

@@ -101,6 +101,7 @@ class RegistryService:
                     now,
                     actor,
                     "the registry row disagrees with records of the person holding its CCCD",
+                    person_id=holder.id,
                 )
         elif (unidentified := self._unidentified_match(session, decision)) is not None:
             person, action = unidentified, RegistryAction.ATTACHED
@@ -116,6 +117,7 @@ class RegistryService:
                     now,
                     actor,
                     "a new registry person looks like an existing person",
+                    person_id=person.id,
                 )
         if action is not RegistryAction.CREATED:
             self._take_registry_values(person, p, now)
@@ -183,6 +185,7 @@ class RegistryService:
         now: datetime,
         actor: str,
         reason: str,
+        person_id: str | None = None,
     ) -> str:
         task = ReviewTask(
             id=repo.new_id(),
@@ -194,6 +197,8 @@ class RegistryService:
             evidence=decision_to_evidence(decision, model_version),
             reason=reason,
             created_at=now,
+            source=REGISTRY_SOURCE,
+            person_id=person_id,
         )
         session.add(task)
         repo.audit(

@@ -69,7 +69,7 @@ def _rematch_one(
     link = repo.current_link(session, row.id)
     if link is not None and link.kind != "auto":
         return "manual_kept"  # linked manually since it was selected
-    decision = matcher.decide(session, prepared.normalized, prepared.keys, row.id, model)
+    decision = matcher.decide(session, prepared.normalized, prepared.keys, row.id, model, row.version)
     started_alone = (
         link is not None
         and link.decision == "new_person"

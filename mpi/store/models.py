@@ -14,7 +14,7 @@ use: `@` is outside the source alphabet), so one scoring path serves both.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -28,12 +28,28 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 REGISTRY_SOURCE = "@registry"
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timestamps in UTC, aware on the way out on every engine (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return value.astimezone(UTC) if value is not None and value.tzinfo else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
 # SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets 64-bit keys.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -51,10 +67,13 @@ class Person(Base):
     full_name: Mapped[str] = mapped_column(String(255))
     birth_date: Mapped[str | None] = mapped_column(String(10))
     sex: Mapped[str | None] = mapped_column(String(8))
-    status: Mapped[str] = mapped_column(String(16), default="active")
+    phone: Mapped[str | None] = mapped_column(String(16))
+    address: Mapped[str | None] = mapped_column(String(1024))
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active | merged | retired
+    merged_into: Mapped[str | None] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class SourceRecordRow(Base):
@@ -68,8 +87,8 @@ class SourceRecordRow(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     raw: Mapped[dict[str, Any]] = mapped_column(JSON)
     normalized: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class RecordVersion(Base):
@@ -81,7 +100,7 @@ class RecordVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
     raw: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Link(Base):
@@ -113,14 +132,14 @@ class Link(Base):
     model_version: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(128))
-    valid_from: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    valid_to: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    valid_from: Mapped[datetime] = mapped_column(UtcDateTime())
+    valid_to: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class ReviewTask(Base):
     __tablename__ = "review_tasks"
     __table_args__ = (
-        Index("ix_review_tasks_queue", "status", "priority", "created_at"),
+        Index("ix_review_tasks_queue", "status", "priority", "created_at", "id"),
         Index("ix_review_tasks_record", "record_id", "status"),
     )
 
@@ -133,9 +152,16 @@ class ReviewTask(Base):
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
     reason: Mapped[str] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     resolved_by: Mapped[str | None] = mapped_column(String(128))
+    # What the resolution did, so that it can be undone exactly (mpi.service.review).
+    resolution: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A second person a task is about (possible duplicate persons, registry mismatch).
+    person_id: Mapped[str | None] = mapped_column(String(32))
+    # Copied from the record for the queue's filters.
+    source: Mapped[str | None] = mapped_column(String(64))
+    province_code: Mapped[str | None] = mapped_column(String(3))
 
 
 class AuditEvent(Base):
@@ -145,7 +171,7 @@ class AuditEvent(Base):
     __table_args__ = (Index("ix_audit_events_entity", "entity_type", "entity_id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(128))
     action: Mapped[str] = mapped_column(String(64))
     entity_type: Mapped[str] = mapped_column(String(32))
@@ -171,5 +197,29 @@ class ModelRow(Base):
     version: Mapped[str] = mapped_column(String(64), primary_key=True)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     created_by: Mapped[str] = mapped_column(String(128))
+
+
+class KeepApart(Base):
+    """A reviewer's "these are different humans": a record and a person, or two persons. Matching never
+    proposes the pair again while it stands; `record_version` is the version of the record the reviewer
+    saw, so a newer version is new evidence (and says so)."""
+
+    __tablename__ = "keep_apart"
+    __table_args__ = (
+        Index("ix_keep_apart_record", "record_id"),
+        Index("ix_keep_apart_person", "person_id"),
+        Index("ix_keep_apart_other", "other_person_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("source_records.id"))
+    record_version: Mapped[int | None] = mapped_column(Integer)
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"))
+    other_person_id: Mapped[str | None] = mapped_column(ForeignKey("persons.id"))
+    task_id: Mapped[str | None] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(128))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

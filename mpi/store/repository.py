@@ -16,7 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from matching import CandidateProfile
 from matching.identifiers import cccd_contradictions
 from matching.normalize import dict_to_normalized
-from mpi.store.models import AuditEvent, BlockingKey, Link, Person, ReviewTask, SourceRecordRow
+from mpi.store.models import AuditEvent, BlockingKey, KeepApart, Link, Person, ReviewTask, SourceRecordRow
 
 
 def new_id() -> str:
@@ -108,6 +108,26 @@ def cccd_claims(session: Session, person_id: str) -> dict[str, set[str]]:
         if rec.cccd is not None and not cccd_contradictions(rec.cccd, rec.birth_date, rec.sex):
             claims.setdefault(rec.cccd, set()).add(source)
     return claims
+
+
+def kept_apart_from_record(session: Session, record_id: int) -> dict[str, int | None]:
+    """Persons a reviewer kept this record apart from → the record version the reviewer saw."""
+    rows = session.execute(
+        select(KeepApart.person_id, KeepApart.record_version).where(
+            KeepApart.record_id == record_id, KeepApart.revoked_at.is_(None)
+        )
+    )
+    return {person_id: version for person_id, version in rows}
+
+
+def current_records(session: Session, person_id: str) -> list[tuple[SourceRecordRow, Link]]:
+    rows = session.execute(
+        select(SourceRecordRow, Link)
+        .join(Link, (Link.record_id == SourceRecordRow.id) & Link.valid_to.is_(None))
+        .where(Link.person_id == person_id)
+        .order_by(SourceRecordRow.id)
+    )
+    return [(row, link) for row, link in rows]
 
 
 def close_link(session: Session, link: Link, at: datetime) -> None:

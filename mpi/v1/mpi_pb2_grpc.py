@@ -55,6 +55,51 @@ class MasterPatientIndexServiceStub:
                 request_serializer=mpi_dot_v1_dot_mpi__pb2.GetRecordRequest.SerializeToString,
                 response_deserializer=mpi_dot_v1_dot_mpi__pb2.GetRecordResponse.FromString,
                 _registered_method=True)
+        self.ListReviewTasks = channel.unary_unary(
+                '/mpi.v1.MasterPatientIndexService/ListReviewTasks',
+                request_serializer=mpi_dot_v1_dot_mpi__pb2.ListReviewTasksRequest.SerializeToString,
+                response_deserializer=mpi_dot_v1_dot_mpi__pb2.ListReviewTasksResponse.FromString,
+                _registered_method=True)
+        self.GetReviewTask = channel.unary_unary(
+                '/mpi.v1.MasterPatientIndexService/GetReviewTask',
+                request_serializer=mpi_dot_v1_dot_mpi__pb2.GetReviewTaskRequest.SerializeToString,
+                response_deserializer=mpi_dot_v1_dot_mpi__pb2.GetReviewTaskResponse.FromString,
+                _registered_method=True)
+        self.ResolveReviewTask = channel.unary_unary(
+                '/mpi.v1.MasterPatientIndexService/ResolveReviewTask',
+                request_serializer=mpi_dot_v1_dot_mpi__pb2.ResolveReviewTaskRequest.SerializeToString,
+                response_deserializer=mpi_dot_v1_dot_mpi__pb2.ResolveReviewTaskResponse.FromString,
+                _registered_method=True)
+        self.UndoResolution = channel.unary_unary(
+                '/mpi.v1.MasterPatientIndexService/UndoResolution',
+                request_serializer=mpi_dot_v1_dot_mpi__pb2.UndoResolutionRequest.SerializeToString,
+                response_deserializer=mpi_dot_v1_dot_mpi__pb2.UndoResolutionResponse.FromString,
+                _registered_method=True)
+        self.LinkRecord = channel.unary_unary(
+                '/mpi.v1.MasterPatientIndexService/LinkRecord',
+                request_serializer=mpi_dot_v1_dot_mpi__pb2.LinkRecordRequest.SerializeToString,
+                response_deserializer=mpi_dot_v1_dot_mpi__pb2.LinkRecordResponse.FromString,
+                _registered_method=True)
+        self.UnlinkRecord = channel.unary_unary(
+                '/mpi.v1.MasterPatientIndexService/UnlinkRecord',
+                request_serializer=mpi_dot_v1_dot_mpi__pb2.UnlinkRecordRequest.SerializeToString,
+                response_deserializer=mpi_dot_v1_dot_mpi__pb2.UnlinkRecordResponse.FromString,
+                _registered_method=True)
+        self.MergePersons = channel.unary_unary(
+                '/mpi.v1.MasterPatientIndexService/MergePersons',
+                request_serializer=mpi_dot_v1_dot_mpi__pb2.MergePersonsRequest.SerializeToString,
+                response_deserializer=mpi_dot_v1_dot_mpi__pb2.MergePersonsResponse.FromString,
+                _registered_method=True)
+        self.SplitPerson = channel.unary_unary(
+                '/mpi.v1.MasterPatientIndexService/SplitPerson',
+                request_serializer=mpi_dot_v1_dot_mpi__pb2.SplitPersonRequest.SerializeToString,
+                response_deserializer=mpi_dot_v1_dot_mpi__pb2.SplitPersonResponse.FromString,
+                _registered_method=True)
+        self.GetPersonHistory = channel.unary_unary(
+                '/mpi.v1.MasterPatientIndexService/GetPersonHistory',
+                request_serializer=mpi_dot_v1_dot_mpi__pb2.GetPersonHistoryRequest.SerializeToString,
+                response_deserializer=mpi_dot_v1_dot_mpi__pb2.GetPersonHistoryResponse.FromString,
+                _registered_method=True)
 
 
 class MasterPatientIndexServiceServicer:
@@ -91,6 +136,69 @@ class MasterPatientIndexServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListReviewTasks(self, request, context):
+        """--- review: what the machine would not decide alone ---
+        Tasks in priority order (then oldest first), filtered and paged.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetReviewTask(self, request, context):
+        """One task with the record and candidate persons side by side: every field raw and normalized,
+        per-field weights, which fields differ.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResolveReviewTask(self, request, context):
+        """Link to a chosen person, keep apart (new person), merge two persons, or split records off a person.
+        A stale version fails with ABORTED, an already resolved task with FAILED_PRECONDITION.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UndoResolution(self, request, context):
+        """Puts everything the resolution changed back as it was, and reopens the task.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def LinkRecord(self, request, context):
+        """Direct reviewer actions, each audited and reversible.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UnlinkRecord(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MergePersons(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SplitPerson(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPersonHistory(self, request, context):
+        """Every link change of a person with who, when, why and the model version.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_MasterPatientIndexServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -113,6 +221,51 @@ def add_MasterPatientIndexServiceServicer_to_server(servicer, server):
                     servicer.GetRecord,
                     request_deserializer=mpi_dot_v1_dot_mpi__pb2.GetRecordRequest.FromString,
                     response_serializer=mpi_dot_v1_dot_mpi__pb2.GetRecordResponse.SerializeToString,
+            ),
+            'ListReviewTasks': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListReviewTasks,
+                    request_deserializer=mpi_dot_v1_dot_mpi__pb2.ListReviewTasksRequest.FromString,
+                    response_serializer=mpi_dot_v1_dot_mpi__pb2.ListReviewTasksResponse.SerializeToString,
+            ),
+            'GetReviewTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetReviewTask,
+                    request_deserializer=mpi_dot_v1_dot_mpi__pb2.GetReviewTaskRequest.FromString,
+                    response_serializer=mpi_dot_v1_dot_mpi__pb2.GetReviewTaskResponse.SerializeToString,
+            ),
+            'ResolveReviewTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResolveReviewTask,
+                    request_deserializer=mpi_dot_v1_dot_mpi__pb2.ResolveReviewTaskRequest.FromString,
+                    response_serializer=mpi_dot_v1_dot_mpi__pb2.ResolveReviewTaskResponse.SerializeToString,
+            ),
+            'UndoResolution': grpc.unary_unary_rpc_method_handler(
+                    servicer.UndoResolution,
+                    request_deserializer=mpi_dot_v1_dot_mpi__pb2.UndoResolutionRequest.FromString,
+                    response_serializer=mpi_dot_v1_dot_mpi__pb2.UndoResolutionResponse.SerializeToString,
+            ),
+            'LinkRecord': grpc.unary_unary_rpc_method_handler(
+                    servicer.LinkRecord,
+                    request_deserializer=mpi_dot_v1_dot_mpi__pb2.LinkRecordRequest.FromString,
+                    response_serializer=mpi_dot_v1_dot_mpi__pb2.LinkRecordResponse.SerializeToString,
+            ),
+            'UnlinkRecord': grpc.unary_unary_rpc_method_handler(
+                    servicer.UnlinkRecord,
+                    request_deserializer=mpi_dot_v1_dot_mpi__pb2.UnlinkRecordRequest.FromString,
+                    response_serializer=mpi_dot_v1_dot_mpi__pb2.UnlinkRecordResponse.SerializeToString,
+            ),
+            'MergePersons': grpc.unary_unary_rpc_method_handler(
+                    servicer.MergePersons,
+                    request_deserializer=mpi_dot_v1_dot_mpi__pb2.MergePersonsRequest.FromString,
+                    response_serializer=mpi_dot_v1_dot_mpi__pb2.MergePersonsResponse.SerializeToString,
+            ),
+            'SplitPerson': grpc.unary_unary_rpc_method_handler(
+                    servicer.SplitPerson,
+                    request_deserializer=mpi_dot_v1_dot_mpi__pb2.SplitPersonRequest.FromString,
+                    response_serializer=mpi_dot_v1_dot_mpi__pb2.SplitPersonResponse.SerializeToString,
+            ),
+            'GetPersonHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPersonHistory,
+                    request_deserializer=mpi_dot_v1_dot_mpi__pb2.GetPersonHistoryRequest.FromString,
+                    response_serializer=mpi_dot_v1_dot_mpi__pb2.GetPersonHistoryResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -224,6 +377,249 @@ class MasterPatientIndexService:
             '/mpi.v1.MasterPatientIndexService/GetRecord',
             mpi_dot_v1_dot_mpi__pb2.GetRecordRequest.SerializeToString,
             mpi_dot_v1_dot_mpi__pb2.GetRecordResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListReviewTasks(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/mpi.v1.MasterPatientIndexService/ListReviewTasks',
+            mpi_dot_v1_dot_mpi__pb2.ListReviewTasksRequest.SerializeToString,
+            mpi_dot_v1_dot_mpi__pb2.ListReviewTasksResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetReviewTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/mpi.v1.MasterPatientIndexService/GetReviewTask',
+            mpi_dot_v1_dot_mpi__pb2.GetReviewTaskRequest.SerializeToString,
+            mpi_dot_v1_dot_mpi__pb2.GetReviewTaskResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResolveReviewTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/mpi.v1.MasterPatientIndexService/ResolveReviewTask',
+            mpi_dot_v1_dot_mpi__pb2.ResolveReviewTaskRequest.SerializeToString,
+            mpi_dot_v1_dot_mpi__pb2.ResolveReviewTaskResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UndoResolution(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/mpi.v1.MasterPatientIndexService/UndoResolution',
+            mpi_dot_v1_dot_mpi__pb2.UndoResolutionRequest.SerializeToString,
+            mpi_dot_v1_dot_mpi__pb2.UndoResolutionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LinkRecord(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/mpi.v1.MasterPatientIndexService/LinkRecord',
+            mpi_dot_v1_dot_mpi__pb2.LinkRecordRequest.SerializeToString,
+            mpi_dot_v1_dot_mpi__pb2.LinkRecordResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UnlinkRecord(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/mpi.v1.MasterPatientIndexService/UnlinkRecord',
+            mpi_dot_v1_dot_mpi__pb2.UnlinkRecordRequest.SerializeToString,
+            mpi_dot_v1_dot_mpi__pb2.UnlinkRecordResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MergePersons(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/mpi.v1.MasterPatientIndexService/MergePersons',
+            mpi_dot_v1_dot_mpi__pb2.MergePersonsRequest.SerializeToString,
+            mpi_dot_v1_dot_mpi__pb2.MergePersonsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SplitPerson(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/mpi.v1.MasterPatientIndexService/SplitPerson',
+            mpi_dot_v1_dot_mpi__pb2.SplitPersonRequest.SerializeToString,
+            mpi_dot_v1_dot_mpi__pb2.SplitPersonResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPersonHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/mpi.v1.MasterPatientIndexService/GetPersonHistory',
+            mpi_dot_v1_dot_mpi__pb2.GetPersonHistoryRequest.SerializeToString,
+            mpi_dot_v1_dot_mpi__pb2.GetPersonHistoryResponse.FromString,
             options,
             channel_credentials,
             insecure,
