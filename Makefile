@@ -14,8 +14,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Local development: authentication off (the server says so at start). In production, give it tokens:
+# MPI_AUTH_TOKENS_FILE=… mpi serve (see README, Security).
 serve: $(STAMP)
-	$(BIN)/mpi serve
+	$(BIN)/mpi serve --no-auth
 
 test: $(STAMP)
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)

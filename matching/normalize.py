@@ -8,7 +8,7 @@ dropped because one digit was missing) would make it look like other evidence th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -33,6 +33,11 @@ from matching.text import has_control_characters
 _SOURCE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 MAX_SOURCE_RECORD_ID = 100
 MAX_ADDRESS = 1024
+# Generous bounds on the short fields: nothing longer is a value of theirs, and it is not parsed.
+MAX_LENGTH = {
+    "birth_date": 32, "sex": 16, "national_id": 32, "legacy_id": 32, "insurance_number": 400, "phone": 32,
+    "province_code": 8, "commune_code": 8,
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +64,10 @@ class NormalizedRecord:
 def normalize_record(record: SourceRecord, *, today: date | None = None) -> NormalizedRecord:
     """Read every field; raise InvalidRecord listing all problems if any field cannot be read."""
     problems = _key_problems(record)
+    too_long = {f for f, limit in MAX_LENGTH.items() if len(getattr(record, f)) > limit}
+    problems += [FieldProblem(f, f"longer than {MAX_LENGTH[f]} characters") for f in sorted(too_long)]
+    if too_long:
+        record = replace(record, **dict.fromkeys(too_long, ""))
     name = parse_name(record.full_name) if record.full_name.strip() else FieldProblem("full_name", "is empty")
     national_id = parse_national_id(record.national_id)
     legacy = parse_legacy_id(record.legacy_id)

@@ -23,6 +23,7 @@ from typing import Any
 from tqdm import tqdm
 
 from matching import Model
+from mpi.api.auth import ROLES, new_token, token_line
 from mpi.config import Config
 from mpi.errors import MpiError
 from mpi.intake.csv_rows import open_text, read_csv
@@ -38,6 +39,7 @@ from mpi.service.registry import REGISTRY_FIELDS, RegistryService
 from mpi.service.rematch import rematch_all
 from mpi.service.review import ReviewService
 from mpi.service.training import DEFAULT_SAMPLE, train_and_activate
+from mpi.store.backup import BackupError, backup, restore
 from mpi.store.database import Database
 
 MAX_LISTED_REJECTIONS = 20
@@ -81,6 +83,22 @@ def _parser() -> argparse.ArgumentParser:
     serve = command("serve", _serve, "run the gRPC service")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument("--tokens", dest="auth_tokens_file", help="bearer tokens file (MPI_AUTH_TOKENS_FILE)")
+    serve.add_argument(
+        "--no-auth", action="store_true", default=None, help="no authentication: local development only"
+    )
+    serve.add_argument("--tls-cert", help="PEM certificate chain: serve TLS")
+    serve.add_argument("--tls-key", help="PEM private key of the certificate")
+    serve.add_argument("--client-ca", help="PEM CA bundle: require client certificates (mutual TLS)")
+    token = commands.add_parser("token", help="bearer tokens").add_subparsers(
+        dest="token_command", required=True
+    )
+    create = token.add_parser(
+        "create", help="make a new token: the token for the caller, the line for the server"
+    )
+    create.add_argument("name")
+    create.add_argument("roles", nargs="+", choices=ROLES)
+    create.set_defaults(run=_token_create, db=None)
     registry = commands.add_parser("registry", help="population registry extracts").add_subparsers(
         dest="registry_command", required=True
     )
@@ -107,17 +125,55 @@ def _parser() -> argparse.ArgumentParser:
     rematch = command("rematch", _rematch, "re-decide every automatic link under the active model")
     rematch.add_argument("--batch", type=int, default=500)
     add_review_commands(commands, command)
+    command("backup", _backup, "copy the SQLite store to a new file, online and consistent").add_argument(
+        "file", type=Path
+    )
+    restore_cmd = command("restore", _restore, "replace the SQLite store with a backup")
+    restore_cmd.add_argument("file", type=Path)
+    restore_cmd.add_argument("--force", action="store_true", help="replace an existing database")
     return parser
 
 
 def _serve_overrides(args: argparse.Namespace) -> dict[str, Any]:
-    return {"host": getattr(args, "host", None), "port": getattr(args, "port", None)}
+    names = ("host", "port", "auth_tokens_file", "no_auth", "tls_cert", "tls_key", "client_ca")
+    return {name: getattr(args, name, None) for name in names}
 
 
 def _serve(_args: argparse.Namespace, config: Config) -> int:
-    from mpi.api.server import serve
+    from mpi.api.server import ConfigError, serve
 
-    serve(config)
+    try:
+        serve(config)
+    except ConfigError as error:
+        print(f"mpi: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _backup(args: argparse.Namespace, config: Config) -> int:
+    try:
+        size = backup(config.database_url, args.file)
+    except BackupError as error:
+        print(f"mpi: {error}", file=sys.stderr)
+        return 2
+    print(f"backup: {size} bytes written to {args.file}")
+    return 0
+
+
+def _restore(args: argparse.Namespace, config: Config) -> int:
+    try:
+        restore(config.database_url, args.file, force=args.force)
+    except BackupError as error:
+        print(f"mpi: {error}", file=sys.stderr)
+        return 2
+    print(f"restore: {args.file} is now the database")
+    return 0
+
+
+def _token_create(args: argparse.Namespace, _config: Config) -> int:
+    token = new_token()
+    print(f"token for {args.name} (give it to the caller, once; it is not stored anywhere):\n  {token}")
+    print(f"line for the tokens file (MPI_AUTH_TOKENS_FILE):\n  {token_line(args.name, args.roles, token)}")
     return 0
 
 

@@ -26,6 +26,11 @@ class Config:
     max_workers: int = 8
     grace_seconds: float = 10.0
     log_level: str = "INFO"
+    auth_tokens_file: str | None = None
+    no_auth: bool = False
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    client_ca: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Config:
@@ -38,6 +43,11 @@ class Config:
             max_workers=_int(env, "MPI_MAX_WORKERS", 8),
             grace_seconds=float(env.get("MPI_GRACE_SECONDS", "10")),
             log_level=env.get("MPI_LOG_LEVEL", "INFO").upper(),
+            auth_tokens_file=env.get("MPI_AUTH_TOKENS_FILE") or None,
+            no_auth=env.get("MPI_AUTH", "").lower() == "off",
+            tls_cert=env.get("MPI_TLS_CERT") or None,
+            tls_key=env.get("MPI_TLS_KEY") or None,
+            client_ca=env.get("MPI_CLIENT_CA") or None,
         )
         return replace(config, **{k: v for k, v in overrides.items() if v is not None})
 

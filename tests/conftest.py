@@ -100,8 +100,16 @@ def registry(matcher: MatchService) -> RegistryService:
 
 
 @pytest.fixture
+def server_db_url(db_url: str) -> str:
+    """The server's database URL (named so for tests that read the store behind the API)."""
+    return db_url
+
+
+@pytest.fixture
 def server(db_url: str) -> Iterator[RunningServer]:
-    running = create_server(Config(database_url=db_url, host="127.0.0.1", port=0, max_workers=4))
+    running = create_server(
+        Config(database_url=db_url, host="127.0.0.1", port=0, max_workers=4, no_auth=True)
+    )
     running.server.start()
     yield running
     running.stop(grace=1)

@@ -85,7 +85,7 @@ def test_one_record_scores_identically_through_ingest_and_the_rpc(tmp_path: Path
     )
     batch_view = QueryService(Database(urls[0])).get_record(last["source"], last["source_record_id"])
 
-    running = create_server(Config(database_url=urls[1], port=0))
+    running = create_server(Config(database_url=urls[1], port=0, no_auth=True))
     running.server.start()
     try:
         with grpc.insecure_channel(f"127.0.0.1:{running.port}") as channel:

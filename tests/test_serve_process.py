@@ -37,7 +37,7 @@ def test_serve_then_sigterm_drains_and_exits_cleanly(tmp_path: Path) -> None:
         "MPI_GRACE_SECONDS": "5",
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mpi.cli", "serve", "--port", "0"],
+        [sys.executable, "-m", "mpi.cli", "serve", "--port", "0", "--no-auth"],
         env=env,
         stderr=subprocess.PIPE,
         text=True,

@@ -8,12 +8,15 @@ import signal
 import threading
 from concurrent import futures
 from dataclasses import dataclass
+from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from matching import Model
+from mpi.api.auth import Authenticator, AuthInterceptor, TokenFileError, load_tokens
+from mpi.api.guard import DecodeGuard
 from mpi.api.servicer import MasterPatientIndexServicer
 from mpi.config import Config
 from mpi.service.match import MatchService
@@ -41,20 +44,61 @@ class RunningServer:
         self.db.dispose()
 
 
+class ConfigError(Exception):
+    """The server cannot start as configured (no tokens and auth not turned off, a TLS file missing)."""
+
+
+def authenticator_for(config: Config) -> Authenticator:
+    if config.no_auth:
+        log.warning(
+            "AUTHENTICATION IS OFF: anyone who can reach this port can read and change patient data. "
+            "For local development only."
+        )
+        return Authenticator(None)
+    if not config.auth_tokens_file:
+        raise ConfigError(
+            "no bearer tokens configured: set MPI_AUTH_TOKENS_FILE (see `mpi token create`), "
+            "or pass --no-auth for local development"
+        )
+    try:
+        return Authenticator(load_tokens(Path(config.auth_tokens_file)))
+    except (OSError, TokenFileError) as error:
+        raise ConfigError(str(error)) from error
+
+
+def _bind(server: grpc.Server, config: Config) -> int:
+    address = f"{config.host}:{config.port}"
+    if not config.tls_cert and not config.tls_key:
+        return server.add_insecure_port(address)
+    if not (config.tls_cert and config.tls_key):
+        raise ConfigError("TLS needs both --tls-cert and --tls-key")
+    try:
+        chain, key = Path(config.tls_cert).read_bytes(), Path(config.tls_key).read_bytes()
+        client_ca = Path(config.client_ca).read_bytes() if config.client_ca else None
+    except OSError as error:
+        raise ConfigError(f"cannot read a TLS file: {error}") from error
+    credentials = grpc.ssl_server_credentials(
+        [(key, chain)], root_certificates=client_ca, require_client_auth=client_ca is not None
+    )
+    return server.add_secure_port(address, credentials)
+
+
 def create_server(config: Config, *, db: Database | None = None, model: Model | None = None) -> RunningServer:
     """Build and bind (not start) the server; port 0 picks a free one, returned in `port`."""
+    authenticator = authenticator_for(config)
     db = db or Database(config.database_url)
     db.migrate()
     matcher = MatchService(db, model or ModelRegistry(db).active)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=config.max_workers, thread_name_prefix="mpi-rpc"),
+        interceptors=[AuthInterceptor(authenticator), DecodeGuard()],
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
         ],
     )
     mpi_pb2_grpc.add_MasterPatientIndexServiceServicer_to_server(
-        MasterPatientIndexServicer(matcher, QueryService(db), ReviewService(matcher)), server
+        MasterPatientIndexServicer(matcher, QueryService(db), ReviewService(matcher), authenticator), server
     )
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -64,7 +108,7 @@ def create_server(config: Config, *, db: Database | None = None, model: Model | 
         (SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME),
         server,
     )
-    port = server.add_insecure_port(f"{config.host}:{config.port}")
+    port = _bind(server, config)
     if port == 0:
         raise SystemExit(f"could not bind {config.host}:{config.port}")
     return RunningServer(server, port, health_servicer, db)

@@ -17,6 +17,7 @@ import grpc
 
 from matching import FieldProblem
 from mpi.api import convert
+from mpi.api.auth import Authenticator
 from mpi.api.status import error_to_status, internal_status
 from mpi.errors import InvalidInput, MpiError
 from mpi.service.match import MatchService
@@ -32,10 +33,9 @@ ACTOR_HEADER = "x-mpi-actor"
 MAX_STREAM_RECORDS = 1_000_000
 
 
-def _actor(context: grpc.ServicerContext) -> str:
+def _claimed_actor(context: grpc.ServicerContext) -> str:
     metadata = dict(context.invocation_metadata() or ())
-    value = str(metadata.get(ACTOR_HEADER, "") or "anonymous")
-    return value[:128]
+    return str(metadata.get(ACTOR_HEADER, "") or "anonymous")[:128]
 
 
 def _check_deadline(context: grpc.ServicerContext) -> None:
@@ -50,10 +50,21 @@ def _require(value: Any, field: str) -> None:
 
 
 class MasterPatientIndexServicer(mpi_pb2_grpc.MasterPatientIndexServiceServicer):
-    def __init__(self, matcher: MatchService, queries: QueryService, review: ReviewService) -> None:
+    def __init__(
+        self,
+        matcher: MatchService,
+        queries: QueryService,
+        review: ReviewService,
+        authenticator: Authenticator,
+    ) -> None:
         self.matcher = matcher
         self.queries = queries
         self.review = review
+        self.authenticator = authenticator
+
+    def _actor(self, context: grpc.ServicerContext) -> str:
+        """The token's name when authentication is on (what a caller claims is not trusted then)."""
+        return self.authenticator.actor(context.invocation_metadata() or (), _claimed_actor(context))
 
     def _unary(
         self, method: str, context: grpc.ServicerContext, work: Callable[[], R], field_prefix: str = ""
@@ -83,14 +94,14 @@ class MasterPatientIndexServicer(mpi_pb2_grpc.MasterPatientIndexServiceServicer)
                     "status": code.name,
                     "latency_ms": round((time.perf_counter() - started) * 1000, 3),
                     "request_id": request_id,
-                    "actor": _actor(context),
+                    "actor": self._actor(context),
                 },
             )
         raise AssertionError("unreachable: abort raises")
 
     def Match(self, request: pb.MatchRequest, context: grpc.ServicerContext) -> pb.MatchResponse:
         def work() -> pb.MatchResponse:
-            outcome = self.matcher.match(convert.proto_to_record(request.record), actor=_actor(context))
+            outcome = self.matcher.match(convert.proto_to_record(request.record), actor=self._actor(context))
             return convert.outcome_to_proto(outcome)
 
         return self._unary("Match", context, work, field_prefix="record.")
@@ -100,7 +111,7 @@ class MasterPatientIndexServicer(mpi_pb2_grpc.MasterPatientIndexServiceServicer)
     ) -> Iterator[pb.MatchResponse]:
         request_id = uuid.uuid4().hex[:16]
         started = time.perf_counter()
-        actor = _actor(context)
+        actor = self._actor(context)
         count = 0
         code = grpc.StatusCode.OK
         try:
@@ -144,7 +155,9 @@ class MasterPatientIndexServicer(mpi_pb2_grpc.MasterPatientIndexServiceServicer)
         def work() -> pb.GetPersonResponse:
             _require(request.person_id, "person_id")
             return pb.GetPersonResponse(
-                person=convert.person_to_proto(self.queries.get_person(request.person_id))
+                person=convert.person_to_proto(
+                    self.queries.get_person(request.person_id, actor=self._actor(context))
+                )
             )
 
         return self._unary("GetPerson", context, work)
@@ -153,7 +166,9 @@ class MasterPatientIndexServicer(mpi_pb2_grpc.MasterPatientIndexServiceServicer)
         def work() -> pb.GetRecordResponse:
             _require(request.source, "source")
             _require(request.source_record_id, "source_record_id")
-            view = self.queries.get_record(request.source, request.source_record_id)
+            view = self.queries.get_record(
+                request.source, request.source_record_id, actor=self._actor(context)
+            )
             return convert.record_view_to_proto(view)
 
         return self._unary("GetRecord", context, work)
@@ -199,7 +214,7 @@ class MasterPatientIndexServicer(mpi_pb2_grpc.MasterPatientIndexServiceServicer)
                 request.task_id,
                 version=request.version,
                 action=action or "",
-                actor=_actor(context),
+                actor=self._actor(context),
                 reason=request.reason,
                 person_id=request.person_id,
                 merge_person_id=request.merge_person_id,
@@ -215,7 +230,7 @@ class MasterPatientIndexServicer(mpi_pb2_grpc.MasterPatientIndexServiceServicer)
         def work() -> pb.UndoResolutionResponse:
             _require(request.task_id, "task_id")
             task = self.review.undo(
-                request.task_id, version=request.version, actor=_actor(context), reason=request.reason
+                request.task_id, version=request.version, actor=self._actor(context), reason=request.reason
             )
             return pb.UndoResolutionResponse(task=convert.task_summary(task))
 
@@ -230,7 +245,7 @@ class MasterPatientIndexServicer(mpi_pb2_grpc.MasterPatientIndexServiceServicer)
                 RecordKey(request.record.source, request.record.source_record_id),
                 request.person_id,
                 person_version=request.person_version,
-                actor=_actor(context),
+                actor=self._actor(context),
                 reason=request.reason,
             )
             return pb.LinkRecordResponse(
@@ -252,7 +267,7 @@ class MasterPatientIndexServicer(mpi_pb2_grpc.MasterPatientIndexServiceServicer)
             _require(request.record.source and request.record.source_record_id, "record")
             person_id = self.review.unlink_record(
                 RecordKey(request.record.source, request.record.source_record_id),
-                actor=_actor(context),
+                actor=self._actor(context),
                 reason=request.reason,
             )
             return pb.UnlinkRecordResponse(person_id=person_id)
@@ -268,7 +283,7 @@ class MasterPatientIndexServicer(mpi_pb2_grpc.MasterPatientIndexServiceServicer)
                 request.merged_person_id,
                 survivor_version=request.survivor_version,
                 merged_version=request.merged_version,
-                actor=_actor(context),
+                actor=self._actor(context),
                 reason=request.reason,
             )
             person = self.queries.get_person(request.survivor_person_id)
@@ -284,7 +299,7 @@ class MasterPatientIndexServicer(mpi_pb2_grpc.MasterPatientIndexServiceServicer)
                 request.person_id,
                 [RecordKey(r.source, r.source_record_id) for r in request.records],
                 version=request.version,
-                actor=_actor(context),
+                actor=self._actor(context),
                 reason=request.reason,
             )
             return pb.SplitPersonResponse(new_person=convert.person_to_proto(self.queries.get_person(new.id)))

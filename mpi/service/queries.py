@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from matching import FieldWeight
 from mpi.errors import NotFound
+from mpi.service.clock import utc_now
 from mpi.service.evidence import evidence_fields
 from mpi.store import repository as repo
 from mpi.store.database import Database
@@ -80,7 +81,29 @@ class QueryService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def get_person(self, person_id: str) -> PersonView:
+    def audit_read(self, actor: str, entity_type: str, entity_id: str) -> None:
+        """Who looked at whom: reads of personal data are audited like changes."""
+
+        def unit(session: Session) -> None:
+            repo.audit(
+                session,
+                at=utc_now(),
+                actor=actor,
+                action=f"{entity_type}.read",
+                entity_type=entity_type,
+                entity_id=entity_id,
+                reason="read through the API",
+            )
+
+        self.db.run_write(unit)
+
+    def get_person(self, person_id: str, *, actor: str | None = None) -> PersonView:
+        view = self._get_person(person_id)
+        if actor is not None:
+            self.audit_read(actor, "person", person_id)
+        return view
+
+    def _get_person(self, person_id: str) -> PersonView:
         with self.db.read() as session:
             person = session.get(Person, person_id)
             if person is None:
@@ -93,12 +116,15 @@ class QueryService:
             )
             return person_view(person, tuple(LinkedRecord(*r) for r in rows))
 
-    def get_record(self, source: str, source_record_id: str) -> RecordView:
+    def get_record(self, source: str, source_record_id: str, *, actor: str | None = None) -> RecordView:
         with self.db.read() as session:
             row = repo.find_record(session, source, source_record_id)
             if row is None:
                 raise NotFound("no record with that source and source_record_id")
-            return _record_view(session, row)
+            view, record_id = _record_view(session, row), row.id
+        if actor is not None:
+            self.audit_read(actor, "record", str(record_id))
+        return view
 
 
 def person_view(person: Person, records: tuple[LinkedRecord, ...] = ()) -> PersonView:
