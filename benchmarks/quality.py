@@ -169,7 +169,8 @@ def recordlinkage_vietnamese(population: Population) -> tuple[dict[str, str], di
     started = time.perf_counter()
     frame = _generic_frame(population)
     indexer = recordlinkage.Index()
-    for columns in (["family", "year"], ["given", "year"], ["dob"], ["phone"], ["national_id"]):
+    passes = (["family", "given", "year"], ["given", "dob"], ["family", "dob"], ["phone"], ["national_id"])
+    for columns in passes:
         indexer.block(columns)
     pairs = indexer.index(frame)
     compare = recordlinkage.Compare()

@@ -197,8 +197,8 @@ def train_model(
     sessions: Sequence[tuple[str, Callable[[Any], Iterable[str]], frozenset[str]]] = TRAINING_SESSIONS,
     probability_two_random_records_match: float | None = None,
     identifier: Callable[[Any], str | None] = _cccd,
-    target_precision: float = 0.9995,
-    target_recall: float = 0.995,
+    target_precision: float = 0.998,
+    target_recall: float = 0.99,
     u_pairs: int = 200_000,
     seed: int = 1,
 ) -> Model:

@@ -40,8 +40,8 @@ def train_and_activate(
     *,
     actor: str,
     sample: int = DEFAULT_SAMPLE,
-    target_precision: float = 0.9995,
-    target_recall: float = 0.995,
+    target_precision: float = 0.998,
+    target_recall: float = 0.99,
 ) -> Model:
     records = load_training_records(db, sample=sample)
     if len(records) < 100:
