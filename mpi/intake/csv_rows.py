@@ -11,9 +11,6 @@ from typing import TextIO
 
 from mpi.intake.items import IntakeFormatError, IntakeItem
 
-# The file as a whole cannot be read (no header, a required column missing, not UTF-8).
-CsvFormatError = IntakeFormatError
-
 
 @dataclass(frozen=True, slots=True)
 class CsvFile:
@@ -26,13 +23,13 @@ def read_csv(handle: TextIO, *, known: tuple[str, ...], required: tuple[str, ...
     try:
         header = [h.strip() for h in (reader.fieldnames or [])]
     except UnicodeDecodeError as exc:
-        raise CsvFormatError("line 1: the file is not UTF-8") from exc
+        raise IntakeFormatError("line 1: the file is not UTF-8") from exc
     if not header:
-        raise CsvFormatError("line 1: the file has no header row")
+        raise IntakeFormatError("line 1: the file has no header row")
     reader.fieldnames = header
     missing = [c for c in required if c not in header]
     if missing:
-        raise CsvFormatError(f"line 1: required column(s) missing: {', '.join(missing)}")
+        raise IntakeFormatError(f"line 1: required column(s) missing: {', '.join(missing)}")
     ignored = tuple(c for c in header if c not in known)
     return CsvFile(_rows(reader, handle, known), ignored)
 
@@ -45,9 +42,9 @@ def _rows(reader: csv.DictReader[str], handle: TextIO, known: tuple[str, ...]) -
         except StopIteration:
             return
         except UnicodeDecodeError as exc:
-            raise CsvFormatError(f"line {start}: not UTF-8") from exc
+            raise IntakeFormatError(f"line {start}: not UTF-8") from exc
         except csv.Error as exc:
-            raise CsvFormatError(f"line {start}: {exc}") from exc
+            raise IntakeFormatError(f"line {start}: {exc}") from exc
         extra = row.pop(None, None)  # type: ignore[call-overload]
         values = {k: (v or "") for k, v in row.items() if k in known}
         if extra:

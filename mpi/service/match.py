@@ -192,7 +192,7 @@ class MatchService:
             )
             return
         if decision.outcome is Outcome.NEW_PERSON:
-            person = self._new_person(session, normalized, now)
+            person = new_person(session, normalized, now)
             person_id, kind = person.id, "new_person"
             repo.audit(
                 session,
@@ -237,25 +237,6 @@ class MatchService:
             self._corroborate_national_id(session, person_id, now, actor)
         if kind == "linked" and (linked := session.get(Person, person_id)) is not None:
             recompute_golden(session, linked, now)
-
-    def _new_person(self, session: Session, rec: NormalizedRecord, now: datetime) -> Person:
-        """A person from one record, without a national ID: one record's CCCD is a claim, not a fact
-        (a serial digit mistyped keeps it self-consistent), see _corroborate_national_id."""
-        person = Person(
-            id=repo.new_id(),
-            national_id=None,
-            registry_backed=False,
-            full_name=rec.name.canonical,
-            birth_date=rec.birth_date.to_iso() if rec.birth_date else None,
-            sex=rec.sex.value if rec.sex else None,
-            status="active",
-            version=1,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(person)
-        session.flush()
-        return person
 
     def _corroborate_national_id(self, session: Session, person_id: str, now: datetime, actor: str) -> None:
         """A person without a registry row learns a CCCD once records from two different senders carry
@@ -368,3 +349,23 @@ def store_record(
     )
     repo.replace_blocking_keys(session, row.id, p.keys)
     return row
+
+
+def new_person(session: Session, rec: NormalizedRecord, now: datetime, *, version: int = 1) -> Person:
+    """A person from one record, without a national ID: one record's CCCD is a claim, not a fact (a
+    serial digit mistyped keeps it self-consistent); see MatchService._corroborate_national_id."""
+    person = Person(
+        id=repo.new_id(),
+        national_id=None,
+        registry_backed=False,
+        full_name=rec.name.canonical,
+        birth_date=rec.birth_date.to_iso() if rec.birth_date else None,
+        sex=rec.sex.value if rec.sex else None,
+        status="active",
+        version=version,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(person)
+    session.flush()
+    return person

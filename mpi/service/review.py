@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from matching import FieldProblem, score_pair
 from matching.normalize import dict_to_normalized
 from mpi.errors import InvalidInput, NotFound, StaleVersion, WrongState
-from mpi.service.match import MatchService
+from mpi.service.match import MatchService, new_person
 from mpi.service.survivorship import recompute_golden
 from mpi.store import repository as repo
 from mpi.store.models import AuditEvent, KeepApart, Link, Person, ReviewTask, SourceRecordRow
@@ -769,22 +769,8 @@ class ReviewService:
             )
 
     def _new_person(self, session: Session, record: SourceRecordRow, now: datetime) -> Person:
-        normalized = dict_to_normalized(record.normalized)
-        person = Person(
-            id=repo.new_id(),
-            national_id=None,
-            registry_backed=False,
-            full_name=normalized.name.canonical,
-            birth_date=normalized.birth_date.to_iso() if normalized.birth_date else None,
-            sex=normalized.sex.value if normalized.sex else None,
-            status="active",
-            version=0,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(person)
-        session.flush()
-        return person
+        # version 0: the move that links its first record counts as its first change
+        return new_person(session, dict_to_normalized(record.normalized), now, version=0)
 
     def _keep_apart(
         self,
