@@ -3,6 +3,7 @@ creation to resolution and back by undo, sticky decisions, concurrency, merge an
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import grpc
@@ -130,6 +131,33 @@ def test_ambiguous_then_merge_refused_for_two_national_ids(stub, registry) -> No
     assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     resolve(stub, task, pb.RESOLUTION_ACTION_LINK, person_id=b)
     assert record_person(stub, "01001", "BN2") == b
+    undo(stub, task.summary.task_id)
+    assert not stub.GetRecord(pb.GetRecordRequest(source="01001", source_record_id="BN2")).HasField("link")
+
+
+def test_two_reviewers_at_once_only_one_wins(stub, registry) -> None:
+    duc = registry.import_row(DUC, actor="loader").person_id
+    task = task_of(stub, match(stub, "BN7", full_name="NGUYEN VAN DUC", birth_date="1990", sex="1"))
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def reviewer(action: int, **fields: str) -> None:
+        barrier.wait()
+        try:
+            resolve(stub, task, action, **fields)
+            outcomes.append("won")
+        except grpc.RpcError as error:
+            outcomes.append(error.code().name)
+
+    threads = [
+        threading.Thread(target=reviewer, args=(pb.RESOLUTION_ACTION_LINK,), kwargs={"person_id": duc}),
+        threading.Thread(target=reviewer, args=(pb.RESOLUTION_ACTION_KEEP_APART,)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["ABORTED", "won"]
 
 
 def test_national_id_conflict_keep_apart_and_undo(stub, registry) -> None:
