@@ -62,6 +62,7 @@ class MatchDecision:
     person_id: str | None = None  # set when outcome is LINK
     review_type: ReviewType | None = None
     ranked: tuple[PersonScore, ...] = ()  # best first, at most MAX_REPORTED_CANDIDATES
+    considered: int = 0  # candidate persons scored
 
     @property
     def best(self) -> PersonScore | None:
@@ -94,6 +95,10 @@ def decide(model: Model, record: NormalizedRecord, candidates: Sequence[Candidat
 
 def _decide(model: Model, record: NormalizedRecord, candidates: Sequence[CandidateProfile]) -> MatchDecision:
     ranked = rank_persons(model, record, candidates)
+    return replace(_rules(model, record, ranked), considered=len(ranked))
+
+
+def _rules(model: Model, record: NormalizedRecord, ranked: list[PersonScore]) -> MatchDecision:
     reported = tuple(ranked[:MAX_REPORTED_CANDIDATES])
     cccd = getattr(record, "cccd", None)
     holder = next((p for p in ranked if cccd is not None and p.national_id == cccd), None)

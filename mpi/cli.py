@@ -90,6 +90,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-cert", help="PEM certificate chain: serve TLS")
     serve.add_argument("--tls-key", help="PEM private key of the certificate")
     serve.add_argument("--client-ca", help="PEM CA bundle: require client certificates (mutual TLS)")
+    serve.add_argument(
+        "--metrics-port", type=int, help="serve Prometheus metrics on this port (MPI_METRICS_PORT)"
+    )
     token = commands.add_parser("token", help="bearer tokens").add_subparsers(
         dest="token_command", required=True
     )
@@ -135,7 +138,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _serve_overrides(args: argparse.Namespace) -> dict[str, Any]:
-    names = ("host", "port", "auth_tokens_file", "no_auth", "tls_cert", "tls_key", "client_ca")
+    names = (
+        "host",
+        "port",
+        "auth_tokens_file",
+        "no_auth",
+        "tls_cert",
+        "tls_key",
+        "client_ca",
+        "metrics_port",
+    )
     return {name: getattr(args, name, None) for name in names}
 
 

@@ -31,6 +31,7 @@ class Config:
     tls_cert: str | None = None
     tls_key: str | None = None
     client_ca: str | None = None
+    metrics_port: int | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Config:
@@ -48,6 +49,7 @@ class Config:
             tls_cert=env.get("MPI_TLS_CERT") or None,
             tls_key=env.get("MPI_TLS_KEY") or None,
             client_ca=env.get("MPI_CLIENT_CA") or None,
+            metrics_port=_int(env, "MPI_METRICS_PORT", -1) if env.get("MPI_METRICS_PORT") else None,
         )
         return replace(config, **{k: v for k, v in overrides.items() if v is not None})
 

@@ -17,6 +17,7 @@ from grpc_reflection.v1alpha import reflection
 from matching import Model
 from mpi.api.auth import Authenticator, AuthInterceptor, TokenFileError, load_tokens
 from mpi.api.guard import DecodeGuard
+from mpi.api.metrics import Metrics
 from mpi.api.servicer import MasterPatientIndexServicer
 from mpi.config import Config
 from mpi.service.match import MatchService
@@ -37,6 +38,7 @@ class RunningServer:
     port: int
     health: health.HealthServicer
     db: Database
+    metrics_port: int | None = None
 
     def stop(self, grace: float | None = None) -> None:
         self.health.enter_graceful_shutdown()
@@ -88,6 +90,7 @@ def create_server(config: Config, *, db: Database | None = None, model: Model | 
     authenticator = authenticator_for(config)
     db = db or Database(config.database_url)
     db.migrate()
+    metrics = Metrics(db)
     matcher = MatchService(db, model or ModelRegistry(db).active)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=config.max_workers, thread_name_prefix="mpi-rpc"),
@@ -98,7 +101,8 @@ def create_server(config: Config, *, db: Database | None = None, model: Model | 
         ],
     )
     mpi_pb2_grpc.add_MasterPatientIndexServiceServicer_to_server(
-        MasterPatientIndexServicer(matcher, QueryService(db), ReviewService(matcher), authenticator), server
+        MasterPatientIndexServicer(matcher, QueryService(db), ReviewService(matcher), authenticator, metrics),
+        server,
     )
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -110,14 +114,24 @@ def create_server(config: Config, *, db: Database | None = None, model: Model | 
     )
     port = _bind(server, config)
     if port == 0:
-        raise SystemExit(f"could not bind {config.host}:{config.port}")
-    return RunningServer(server, port, health_servicer, db)
+        raise ConfigError(f"could not bind {config.host}:{config.port}")
+    metrics_port = (
+        metrics.serve(config.host, config.metrics_port) if config.metrics_port is not None else None
+    )
+    return RunningServer(server, port, health_servicer, db, metrics_port)
 
 
 def serve(config: Config) -> None:
     running = create_server(config)
     running.server.start()
-    log.info("serving", extra={"address": f"{config.host}:{running.port}", "database": _safe_url(config)})
+    log.info(
+        "serving",
+        extra={
+            "address": f"{config.host}:{running.port}",
+            "database": _safe_url(config),
+            "metrics_port": running.metrics_port,
+        },
+    )
     stop = threading.Event()
 
     def _on_signal(signum: int, _frame: object) -> None:

@@ -18,6 +18,7 @@ import grpc
 from matching import FieldProblem
 from mpi.api import convert
 from mpi.api.auth import Authenticator
+from mpi.api.metrics import Metrics
 from mpi.api.status import error_to_status, internal_status
 from mpi.errors import InvalidInput, MpiError
 from mpi.service.match import MatchService
@@ -56,11 +57,13 @@ class MasterPatientIndexServicer(mpi_pb2_grpc.MasterPatientIndexServiceServicer)
         queries: QueryService,
         review: ReviewService,
         authenticator: Authenticator,
+        metrics: Metrics | None = None,
     ) -> None:
         self.matcher = matcher
         self.queries = queries
         self.review = review
         self.authenticator = authenticator
+        self.metrics = metrics
 
     def _actor(self, context: grpc.ServicerContext) -> str:
         """The token's name when authentication is on (what a caller claims is not trusted then)."""
@@ -87,6 +90,9 @@ class MasterPatientIndexServicer(mpi_pb2_grpc.MasterPatientIndexServiceServicer)
             log.exception("rpc failed", extra={"method": method, "request_id": request_id})
             context.abort_with_status(internal_status(request_id))
         finally:
+            seconds = time.perf_counter() - started
+            if self.metrics is not None:
+                self.metrics.rpc(method, code.name, seconds)
             log.info(
                 "rpc",
                 extra={
@@ -102,6 +108,8 @@ class MasterPatientIndexServicer(mpi_pb2_grpc.MasterPatientIndexServiceServicer)
     def Match(self, request: pb.MatchRequest, context: grpc.ServicerContext) -> pb.MatchResponse:
         def work() -> pb.MatchResponse:
             outcome = self.matcher.match(convert.proto_to_record(request.record), actor=self._actor(context))
+            if self.metrics is not None:
+                self.metrics.match(outcome)
             return convert.outcome_to_proto(outcome)
 
         return self._unary("Match", context, work, field_prefix="record.")
@@ -131,6 +139,8 @@ class MasterPatientIndexServicer(mpi_pb2_grpc.MasterPatientIndexServiceServicer)
                     code = status.code
                     context.abort_with_status(status)
                 count += 1
+                if self.metrics is not None:
+                    self.metrics.match(outcome)
                 yield convert.outcome_to_proto(outcome)
         except Exception:
             if code is not grpc.StatusCode.OK or context.code() not in (None, grpc.StatusCode.OK):
@@ -139,6 +149,8 @@ class MasterPatientIndexServicer(mpi_pb2_grpc.MasterPatientIndexServiceServicer)
             log.exception("rpc failed", extra={"method": "MatchStream", "request_id": request_id})
             context.abort_with_status(internal_status(request_id))
         finally:
+            if self.metrics is not None:
+                self.metrics.rpc("MatchStream", code.name, time.perf_counter() - started)
             log.info(
                 "rpc",
                 extra={

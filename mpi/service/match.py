@@ -108,7 +108,7 @@ class MatchService:
         model = self.model  # one version for the whole transaction
         decision = self.decide(session, p.normalized, p.keys, row.id, model, row.version)
         self.apply_decision(session, row, decision, link, now, actor, superseded, model)
-        return self.current_state(session, row, change)
+        return replace(self.current_state(session, row, change), candidates_considered=decision.considered)
 
     def decide(
         self,

@@ -38,3 +38,4 @@ class MatchOutcome:
     explanation: tuple[FieldWeight, ...] = ()
     candidates: tuple[CandidateSummary, ...] = ()
     review_task_id: str | None = None
+    candidates_considered: int = 0  # persons scored for this call (0 when nothing was decided)
