@@ -7,7 +7,7 @@ Văn, given Đức); people are addressed by the given name, so it carries the m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from matching.encodings import repair_encoding
 from matching.errors import FieldProblem
@@ -28,14 +28,13 @@ class PersonName:
 
     canonical: str
     folded_tokens: tuple[str, ...]
+    # Derived once: a name is compared with many candidates.
+    phonetic: tuple[str, ...] = field(init=False, compare=False)
+    variants: tuple[str, ...] = field(init=False, compare=False)
 
-    @property
-    def phonetic(self) -> tuple[str, ...]:
-        return phonetic_key(self.folded_tokens)
-
-    @property
-    def variants(self) -> tuple[str, ...]:
-        return variant_key(self.folded_tokens)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "phonetic", phonetic_key(self.folded_tokens))
+        object.__setattr__(self, "variants", variant_key(self.folded_tokens))
 
     @property
     def folded(self) -> str:

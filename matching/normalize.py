@@ -118,6 +118,7 @@ def normalized_to_dict(rec: NormalizedRecord) -> dict[str, Any]:
     """A JSON-ready form, so a store can keep the comparable values next to the raw record."""
     return {
         "name": rec.name.canonical,
+        "name_tokens": list(rec.name.folded_tokens),
         "birth_date": rec.birth_date.to_iso() if rec.birth_date else None,
         "sex": rec.sex.value if rec.sex else None,
         "national_id": [rec.national_id.kind.value, rec.national_id.number] if rec.national_id else None,
@@ -131,8 +132,10 @@ def normalized_to_dict(rec: NormalizedRecord) -> dict[str, Any]:
 
 
 def dict_to_normalized(data: dict[str, Any]) -> NormalizedRecord:
-    """Inverse of normalized_to_dict."""
-    name = parse_name(data["name"])
+    """Inverse of normalized_to_dict (without reading the name again: candidates are rebuilt by the
+    hundred per match)."""
+    tokens = data.get("name_tokens")
+    name = PersonName(data["name"], tuple(tokens)) if tokens else parse_name(data["name"])
     assert isinstance(name, PersonName), "stored names were valid when stored"
     nid = data.get("national_id")
     phone = data.get("phone")

@@ -71,11 +71,16 @@ def candidate_profiles(
 ) -> list[CandidateProfile]:
     """Profiles of the linked records sharing a blocking key (at most `cap` per key), plus every
     profile of `extra_person` (the holder of the record's CCCD, so that it is never capped away)."""
-    record_ids: set[int] = set()
-    for key in keys:
-        record_ids.update(
-            session.scalars(select(BlockingKey.record_id).where(BlockingKey.key == key).limit(cap))
+    # One query for all keys, at most `cap` records from each (a window function: SQLite ≥ 3.25, PostgreSQL).
+    ranked = (
+        select(
+            BlockingKey.record_id,
+            func.row_number().over(partition_by=BlockingKey.key, order_by=BlockingKey.record_id).label("n"),
         )
+        .where(BlockingKey.key.in_(keys))
+        .subquery()
+    )
+    record_ids = set(session.scalars(select(ranked.c.record_id).where(ranked.c.n <= cap)))
     record_ids.discard(exclude_record_id)  # type: ignore[arg-type]
     query = (
         select(SourceRecordRow.normalized, Link.person_id, Person.national_id)
