@@ -104,9 +104,12 @@ class MatchService:
                 details={"version": row.version},
             )
             return self.current_state(session, row, change)
-        superseded = repo.supersede_open_tasks(session, row.id, now)
+        # A record seen for the first time has no tasks and no reviewer decisions yet: skip looking.
+        superseded = repo.supersede_open_tasks(session, row.id, now) if change is RecordChange.UPDATED else []
         model = self.model  # one version for the whole transaction
-        decision = self.decide(session, p.normalized, p.keys, row.id, model, row.version)
+        decision = self.decide(
+            session, p.normalized, p.keys, row.id, model, row.version, new_record=change is RecordChange.NEW
+        )
         self.apply_decision(session, row, decision, link, now, actor, superseded, model)
         return replace(self.current_state(session, row, change), candidates_considered=decision.considered)
 
@@ -118,6 +121,8 @@ class MatchService:
         record_id: int | None,
         model: Model,
         record_version: int | None = None,
+        *,
+        new_record: bool = False,
     ) -> MatchDecision:
         """Candidates by blocking, minus the persons a reviewer kept this record apart from, unless the
         record changed since the reviewer saw it: new evidence reopens the question, and says so."""
@@ -129,7 +134,12 @@ class MatchService:
             cap=CANDIDATES_PER_KEY,
             extra_person=holder.id if holder else None,
         )
-        kept = repo.kept_apart_from_record(session, record_id) if record_id is not None else {}
+        # A record stored just now has no reviewer decisions on it yet.
+        kept = (
+            repo.kept_apart_from_record(session, record_id)
+            if record_id is not None and not new_record
+            else {}
+        )
         if not kept:
             return decide(model, normalized, candidates)
         newer = {
