@@ -204,13 +204,12 @@ class MatchService:
         if decision.outcome is Outcome.NEW_PERSON:
             person = new_person(session, normalized, now)
             person_id, kind = person.id, "new_person"
-            repo.audit(
+            repo.audit_person(
                 session,
                 at=now,
                 actor=actor,
                 action="person.created",
-                entity_type="person",
-                entity_id=person.id,
+                person_id=person.id,
                 reason=decision.reason,
                 details={**details, "record_id": row.id},
             )
@@ -260,13 +259,12 @@ class MatchService:
         if len(claims) != 1 or len(corroborated) != 1 or repo.person_by_national_id(session, corroborated[0]):
             return
         person.national_id, person.version, person.updated_at = corroborated[0], person.version + 1, now
-        repo.audit(
+        repo.audit_person(
             session,
             at=now,
             actor=actor,
             action="person.national_id_set",
-            entity_type="person",
-            entity_id=person_id,
+            person_id=person_id,
             reason="records from two senders carry the same consistent CCCD",
         )
 
@@ -275,13 +273,12 @@ class MatchService:
         if person is None or person.registry_backed or repo.live_link_count(session, person_id) > 0:
             return
         person.status, person.version, person.updated_at = "retired", person.version + 1, now
-        repo.audit(
+        repo.audit_person(
             session,
             at=now,
             actor=actor,
             action="person.retired",
-            entity_type="person",
-            entity_id=person_id,
+            person_id=person_id,
             reason="its last record was linked elsewhere",
         )
 

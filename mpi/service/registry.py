@@ -81,7 +81,14 @@ class RegistryService:
             person = session.get(Person, link.person_id)
             assert person is not None
             self._take_registry_values(person, p, now)
-            self._audit(session, now, actor, "registry.updated", person.id, "registry row changed")
+            repo.audit_person(
+                session,
+                at=now,
+                actor=actor,
+                action="registry.updated",
+                person_id=person.id,
+                reason="registry row changed",
+            )
             return RegistryOutcome(RegistryAction.UPDATED, person.id)
 
         row = store_record(session, None, p, now)
@@ -136,7 +143,14 @@ class RegistryService:
                 valid_from=now,
             )
         )
-        self._audit(session, now, actor, f"registry.{action}", person.id, decision.reason)
+        repo.audit_person(
+            session,
+            at=now,
+            actor=actor,
+            action=f"registry.{action}",
+            person_id=person.id,
+            reason=decision.reason,
+        )
         return RegistryOutcome(action, person.id, task_id)
 
     @staticmethod
@@ -212,15 +226,3 @@ class RegistryService:
             details={"type": kind, "record_id": record_id},
         )
         return task.id
-
-    @staticmethod
-    def _audit(session: Session, now: datetime, actor: str, action: str, person_id: str, reason: str) -> None:
-        repo.audit(
-            session,
-            at=now,
-            actor=actor,
-            action=action,
-            entity_type="person",
-            entity_id=person_id,
-            reason=reason,
-        )

@@ -513,20 +513,20 @@ class ReviewService:
         person = session.get(Person, person_id)
         if person is None:
             return
-        if repo.live_link_count(session, person_id) == 0 and person.status == "active":
+        linked = repo.live_link_count(session, person_id)
+        if linked == 0 and person.status == "active":
             person.status = "retired"
-        elif person.status == "retired" and repo.live_link_count(session, person_id) > 0:
+        elif linked > 0 and person.status == "retired":
             person.status = "active"
-        recompute_golden(session, person, now)
-        person.version += 1
-        person.updated_at = now
-        repo.audit(
+        if not recompute_golden(session, person, now):  # which already counts a change of version
+            person.version += 1
+            person.updated_at = now
+        repo.audit_person(
             session,
             at=now,
             actor=actor,
             action=action,
-            entity_type="person",
-            entity_id=person_id,
+            person_id=person_id,
             reason=reason,
         )
 
@@ -559,23 +559,21 @@ class ReviewService:
         registry = merged.registry_backed
         survivor.registry_backed = survivor.registry_backed or registry
         session.flush()
-        repo.audit(
+        repo.audit_person(
             session,
             at=now,
             actor=actor,
             action="person.merged",
-            entity_type="person",
-            entity_id=survivor.id,
+            person_id=survivor.id,
             reason=reason,
             details={"other_person_id": merged.id, "records": len(moves)},
         )
-        repo.audit(
+        repo.audit_person(
             session,
             at=now,
             actor=actor,
             action="person.merged_into",
-            entity_type="person",
-            entity_id=merged.id,
+            person_id=merged.id,
             reason=reason,
             details={"other_person_id": survivor.id, "national_id_moved": moved_nid},
         )
@@ -615,13 +613,12 @@ class ReviewService:
         for row in rows:
             moves += self._move_record(session, row, new_person, actor, reason, now)
         kept = [self._keep_apart(session, None, None, person.id, new_person.id, None, actor, reason, now)]
-        repo.audit(
+        repo.audit_person(
             session,
             at=now,
             actor=actor,
             action="person.split",
-            entity_type="person",
-            entity_id=person.id,
+            person_id=person.id,
             reason=reason,
             details={"other_person_id": new_person.id, "records": len(moves)},
         )

@@ -185,3 +185,25 @@ def audit(
             details=details or {},
         )
     )
+
+
+def audit_person(
+    session: Session,
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    person_id: str,
+    reason: str,
+    details: dict[str, Any] | None = None,
+) -> None:
+    audit(
+        session,
+        at=at,
+        actor=actor,
+        action=action,
+        entity_type="person",
+        entity_id=person_id,
+        reason=reason,
+        details=details,
+    )
