@@ -26,15 +26,15 @@ from matching import (
     decide,
     normalize_record,
 )
-from matching.normalize import dict_to_normalized, normalized_to_dict
+from matching.normalize import normalized_to_dict
 from mpi.errors import InvalidInput
 from mpi.service.clock import Clock, utc_now
 from mpi.service.evidence import decision_to_evidence, evidence_candidates, evidence_fields
 from mpi.service.outcome import MatchOutcome, RecordChange
-from mpi.service.survivorship import recompute_golden
+from mpi.service.survivorship import refresh_golden
 from mpi.store import repository as repo
 from mpi.store.database import Database
-from mpi.store.models import Link, Person, RecordVersion, ReviewTask, SourceRecordRow
+from mpi.store.models import Link, Person, RecordVersion, SourceRecordRow
 
 # How many records one blocking key may bring in: a key shared by thousands ("nguyen van anh") is
 # too common to tell anyone apart; the other keys of the record still find its candidates.
@@ -51,6 +51,16 @@ class PreparedRecord:
     keys: tuple[str, ...]
     raw: dict[str, str]
     content_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRef:
+    """A stored record as a decision needs it."""
+
+    id: int
+    source: str
+    normalized: NormalizedRecord
+    address: str | None = None  # as the sender wrote it (the person's golden address)
 
 
 class MatchService:
@@ -86,32 +96,55 @@ class MatchService:
         source, sid = p.raw["source"], p.raw["source_record_id"]
         self.db.lock_keys(session, (f"record:{source}:{sid}", *p.keys))
         now = self.clock()
-        row = repo.find_record(session, source, sid)
-        if row is not None and row.content_hash == p.content_hash:
-            return self.current_state(session, row, RecordChange.UNCHANGED)
-        change = RecordChange.NEW if row is None else RecordChange.UPDATED
-        row = store_record(session, row, p, now)
-        link = repo.current_link(session, row.id) if change is RecordChange.UPDATED else None
-        if link is not None and link.kind != "auto":
-            repo.audit(
+        state = repo.record_state(session, source, sid)
+        link: Link | None = None
+        superseded: list[str] = []
+        if state is None:
+            change, version = RecordChange.NEW, 1
+            record_id = repo.insert_record(
                 session,
-                at=now,
-                actor=actor,
-                action="record.updated",
-                entity_type="record",
-                entity_id=str(row.id),
-                reason="new version; the manual link is kept",
-                details={"version": row.version},
+                raw=p.raw,
+                normalized=normalized_to_dict(p.normalized),
+                content_hash=p.content_hash,
+                keys=p.keys,
+                now=now,
             )
-            return self.current_state(session, row, change)
-        # A record seen for the first time has no tasks and no reviewer decisions yet: skip looking.
-        superseded = repo.supersede_open_tasks(session, row.id, now) if change is RecordChange.UPDATED else []
+        else:
+            row = repo.find_record(session, source, sid)
+            assert row is not None
+            if state.content_hash == p.content_hash:
+                return self.current_state(session, row, RecordChange.UNCHANGED)
+            change = RecordChange.UPDATED
+            row = store_record(session, row, p, now)
+            record_id, version = row.id, row.version
+            link = repo.current_link(session, row.id)
+            if link is not None and link.kind != "auto":
+                repo.audit(
+                    session,
+                    at=now,
+                    actor=actor,
+                    action="record.updated",
+                    entity_type="record",
+                    entity_id=str(row.id),
+                    reason="new version; the manual link is kept",
+                    details={"version": row.version},
+                )
+                return self.current_state(session, row, change)
+            superseded = repo.supersede_open_tasks(session, row.id, now)
         model = self.model  # one version for the whole transaction
         decision = self.decide(
-            session, p.normalized, p.keys, row.id, model, row.version, new_record=change is RecordChange.NEW
+            session, p.normalized, p.keys, record_id, model, version, new_record=change is RecordChange.NEW
         )
-        self.apply_decision(session, row, decision, link, now, actor, superseded, model)
-        return replace(self.current_state(session, row, change), candidates_considered=decision.considered)
+        record = RecordRef(record_id, source, p.normalized, p.raw.get("address") or None)
+        applied = self.apply_decision(session, record, decision, link, now, actor, superseded, model)
+        return MatchOutcome(
+            source=source,
+            source_record_id=sid,
+            record_change=change,
+            record_version=version,
+            candidates_considered=decision.considered,
+            **applied,
+        )
 
     def decide(
         self,
@@ -126,13 +159,8 @@ class MatchService:
     ) -> MatchDecision:
         """Candidates by blocking, minus the persons a reviewer kept this record apart from, unless the
         record changed since the reviewer saw it: new evidence reopens the question, and says so."""
-        holder = repo.person_by_national_id(session, normalized.cccd) if normalized.cccd else None
         candidates = repo.candidate_profiles(
-            session,
-            keys,
-            exclude_record_id=record_id,
-            cap=CANDIDATES_PER_KEY,
-            extra_person=holder.id if holder else None,
+            session, keys, exclude_record_id=record_id, cap=CANDIDATES_PER_KEY, cccd=normalized.cccd
         )
         # A record stored just now has no reviewer decisions on it yet.
         kept = (
@@ -161,75 +189,92 @@ class MatchService:
     def apply_decision(
         self,
         session: Session,
-        row: SourceRecordRow,
+        record: RecordRef,
         decision: MatchDecision,
         old_link: Link | None,
         now: datetime,
         actor: str,
         superseded_tasks: list[str],
         model: Model,
-    ) -> None:
-        normalized = dict_to_normalized(row.normalized)
+    ) -> dict[str, Any]:
+        """Persist the decision: a review task, or a link to a new or an existing person. Returns what
+        the caller's MatchOutcome says about it."""
         evidence = decision_to_evidence(decision, model.version)
         if old_link is not None:
             repo.close_link(session, old_link, now)
+            session.flush()  # the closed link makes room for the new current one
             self._retire_if_empty(session, old_link.person_id, now, actor)
         details = {"model_version": model.version, "superseded_tasks": superseded_tasks}
+        said = {
+            "reason": decision.reason,
+            "model_version": model.version,
+            "match_weight": evidence["match_weight"],
+            "prior_weight": evidence["prior_weight"],
+            "explanation": evidence_fields(evidence),
+            "candidates": evidence_candidates(evidence),
+        }
         if decision.outcome is Outcome.REVIEW:
-            task = ReviewTask(
-                id=repo.new_id(),
-                type=str(decision.review_type),
-                status="open",
-                priority=REVIEW_PRIORITY[str(decision.review_type)],
-                record_id=row.id,
-                candidate_person_ids=[p.person_id for p in decision.ranked],
-                evidence=evidence,
-                reason=decision.reason,
-                created_at=now,
-                source=row.source,
-                province_code=normalized.province_code,
+            task_id = repo.new_id()
+            repo.insert_review_task(
+                session,
+                {
+                    "id": task_id,
+                    "type": str(decision.review_type),
+                    "status": "open",
+                    "priority": REVIEW_PRIORITY[str(decision.review_type)],
+                    "record_id": record.id,
+                    "candidate_person_ids": [p.person_id for p in decision.ranked],
+                    "evidence": evidence,
+                    "reason": decision.reason,
+                    "created_at": now,
+                    "source": record.source,
+                    "province_code": record.normalized.province_code,
+                },
             )
-            session.add(task)
             repo.audit(
                 session,
                 at=now,
                 actor=actor,
                 action="review.opened",
                 entity_type="review_task",
-                entity_id=task.id,
+                entity_id=task_id,
                 reason=decision.reason,
-                details={**details, "record_id": row.id, "type": task.type},
+                details={**details, "record_id": record.id, "type": str(decision.review_type)},
             )
-            return
+            return {**said, "decision": "review", "review_task_id": task_id}
+        national_id: str | None = None
         if decision.outcome is Outcome.NEW_PERSON:
-            person = new_person(session, normalized, now)
-            person_id, kind = person.id, "new_person"
+            person_id, kind = repo.new_id(), "new_person"
+            repo.insert_person(
+                session, {"id": person_id, **person_values(record.normalized, record.address, now)}
+            )
             repo.audit_person(
                 session,
                 at=now,
                 actor=actor,
                 action="person.created",
-                person_id=person.id,
+                person_id=person_id,
                 reason=decision.reason,
-                details={**details, "record_id": row.id},
+                details={**details, "record_id": record.id},
             )
         else:
-            assert decision.person_id is not None
-            person_id, kind = decision.person_id, "linked"
+            assert decision.person_id is not None and decision.best is not None
+            person_id, kind, national_id = decision.person_id, "linked", decision.best.national_id
         best = decision.best
-        session.add(
-            Link(
-                record_id=row.id,
-                person_id=person_id,
-                kind="auto",
-                decision=kind,
-                match_weight=best.score.match_weight if best else None,
-                explanation=evidence,
-                model_version=model.version,
-                reason=decision.reason,
-                actor=actor,
-                valid_from=now,
-            )
+        repo.insert_link(
+            session,
+            {
+                "record_id": record.id,
+                "person_id": person_id,
+                "kind": "auto",
+                "decision": kind,
+                "match_weight": best.score.match_weight if best else None,
+                "explanation": evidence,
+                "model_version": model.version,
+                "reason": decision.reason,
+                "actor": actor,
+                "valid_from": now,
+            },
         )
         repo.audit(
             session,
@@ -237,28 +282,34 @@ class MatchService:
             actor=actor,
             action="link.created",
             entity_type="record",
-            entity_id=str(row.id),
+            entity_id=str(record.id),
             reason=decision.reason,
             details={**details, "person_id": person_id, "decision": kind},
         )
-        session.flush()
-        if normalized.cccd is not None:
-            self._corroborate_national_id(session, person_id, now, actor)
-        if kind == "linked" and (linked := session.get(Person, person_id)) is not None:
-            recompute_golden(session, linked, now)
+        # A person with one record has one sender: nothing to corroborate, nothing to recompute.
+        if kind == "linked":
+            if national_id is None and record.normalized.cccd is not None:
+                national_id = self._corroborate_national_id(session, person_id, now, actor)
+            refresh_golden(session, person_id, now)
+        return {
+            **said,
+            "decision": kind,
+            "person_id": person_id,
+            "national_id": national_id,
+            "link_kind": "auto",
+        }
 
-    def _corroborate_national_id(self, session: Session, person_id: str, now: datetime, actor: str) -> None:
+    def _corroborate_national_id(
+        self, session: Session, person_id: str, now: datetime, actor: str
+    ) -> str | None:
         """A person without a registry row learns a CCCD once records from two different senders carry
         it, each consistent with its own birth year and sex, and no record of the person claims
         another. Two independent typos giving the same wrong number are not a practical risk; one is."""
-        person = session.get(Person, person_id)
-        if person is None or person.national_id is not None:
-            return
         claims = repo.cccd_claims(session, person_id)
         corroborated = [cccd for cccd, sources in claims.items() if len(sources) >= 2]
-        if len(claims) != 1 or len(corroborated) != 1 or repo.person_by_national_id(session, corroborated[0]):
-            return
-        person.national_id, person.version, person.updated_at = corroborated[0], person.version + 1, now
+        if len(claims) != 1 or len(corroborated) != 1 or repo.holder_of(session, corroborated[0]):
+            return None
+        repo.update_person(session, person_id, {"national_id": corroborated[0]}, now)
         repo.audit_person(
             session,
             at=now,
@@ -267,6 +318,7 @@ class MatchService:
             person_id=person_id,
             reason="records from two senders carry the same consistent CCCD",
         )
+        return corroborated[0]
 
     def _retire_if_empty(self, session: Session, person_id: str, now: datetime, actor: str) -> None:
         person = session.get(Person, person_id)
@@ -358,21 +410,33 @@ def store_record(
     return row
 
 
-def new_person(session: Session, rec: NormalizedRecord, now: datetime, *, version: int = 1) -> Person:
-    """A person from one record, without a national ID: one record's CCCD is a claim, not a fact (a
-    serial digit mistyped keeps it self-consistent); see MatchService._corroborate_national_id."""
-    person = Person(
-        id=repo.new_id(),
-        national_id=None,
-        registry_backed=False,
-        full_name=rec.name.canonical,
-        birth_date=rec.birth_date.to_iso() if rec.birth_date else None,
-        sex=rec.sex.value if rec.sex else None,
-        status="active",
-        version=version,
-        created_at=now,
-        updated_at=now,
-    )
+def person_values(
+    rec: NormalizedRecord, address: str | None, now: datetime, version: int = 1
+) -> dict[str, Any]:
+    """A new person's columns from its first record, without a national ID: one record's CCCD is a
+    claim, not a fact (a serial digit mistyped keeps it self-consistent); see
+    MatchService._corroborate_national_id."""
+    return {
+        "national_id": None,
+        "registry_backed": False,
+        "full_name": rec.name.canonical,
+        "birth_date": rec.birth_date.to_iso() if rec.birth_date else None,
+        "sex": rec.sex.value if rec.sex else None,
+        "phone": rec.phone.number if rec.phone else None,
+        "address": address,
+        "status": "active",
+        "merged_into": None,
+        "version": version,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def new_person(
+    session: Session, rec: NormalizedRecord, now: datetime, *, address: str | None = None, version: int = 1
+) -> Person:
+    """The ORM form of a new person, for the review workflow's moves."""
+    person = Person(id=repo.new_id(), **person_values(rec, address, now, version))
     session.add(person)
     session.flush()
     return person

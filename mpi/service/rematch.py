@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from matching import Model, Outcome
 from matching.record import dict_to_source_record
 from mpi.service.evidence import decision_to_evidence
-from mpi.service.match import MatchService
+from mpi.service.match import MatchService, RecordRef
 from mpi.store import repository as repo
 from mpi.store.models import REGISTRY_SOURCE, Link, SourceRecordRow
 
@@ -99,7 +99,16 @@ def _rematch_one(
         if task is not None and task.evidence.get("model_version") == model.version:
             return "unchanged"
     superseded = repo.supersede_open_tasks(session, row.id, now)
-    matcher.apply_decision(session, row, decision, link, now, actor, superseded, model)
+    matcher.apply_decision(
+        session,
+        RecordRef(row.id, row.source, prepared.normalized, row.raw.get("address") or None),
+        decision,
+        link,
+        now,
+        actor,
+        superseded,
+        model,
+    )
     if link is None:
         return "review_resolved" if decision.outcome is not Outcome.REVIEW else "rescored"
     return {Outcome.LINK: "relinked", Outcome.REVIEW: "to_review", Outcome.NEW_PERSON: "to_new_person"}[

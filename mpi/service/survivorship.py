@@ -8,7 +8,9 @@ most recent record that has them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -32,30 +34,47 @@ def _completeness(normalized: dict) -> int:  # type: ignore[type-arg]
     )
 
 
+def golden_values(records: Sequence[Any], current: dict[str, Any]) -> dict[str, Any]:
+    """The golden attributes from a person's current records (anything with id, source, normalized, raw
+    and updated_at); `current` holds the person's values kept when no record has one."""
+    registry = next((r for r in records if r.source == REGISTRY_SOURCE), None)
+    best = registry or max(records, key=lambda r: (_completeness(r.normalized), r.updated_at, r.id))
+    chosen = dict_to_normalized(best.normalized)
+    recent = sorted(records, key=lambda r: (r.updated_at, r.id), reverse=True)
+    values = {
+        "full_name": chosen.name.canonical,
+        "birth_date": chosen.birth_date.to_iso() if chosen.birth_date else current.get("birth_date"),
+        "sex": chosen.sex.value if chosen.sex else current.get("sex"),
+        "phone": next((r.normalized["phone"][0] for r in recent if r.normalized.get("phone")), None),
+        "address": next((r.raw.get("address") for r in recent if r.raw.get("address")), None),
+    }
+    if registry is not None:
+        values["national_id"] = chosen.cccd
+    return values
+
+
 def recompute_golden(session: Session, person: Person, now: datetime) -> bool:
     """Update the person's golden attributes from its current records; True if anything changed."""
     records = [row for row, _ in repo.current_records(session, person.id)]
     if not records:
         return False
-    registry = next((r for r in records if r.source == REGISTRY_SOURCE), None)
-    best = registry or max(records, key=lambda r: (_completeness(r.normalized), r.updated_at, r.id))
-    chosen = dict_to_normalized(best.normalized)
-    recent = sorted(records, key=lambda r: (r.updated_at, r.id), reverse=True)
-    phone = next((r.normalized["phone"][0] for r in recent if r.normalized.get("phone")), None)
-    address = next((r.raw.get("address") for r in recent if r.raw.get("address")), None)
-    values = {
-        "full_name": chosen.name.canonical,
-        "birth_date": chosen.birth_date.to_iso() if chosen.birth_date else person.birth_date,
-        "sex": chosen.sex.value if chosen.sex else person.sex,
-        "phone": phone,
-        "address": address,
-    }
-    if registry is not None:
-        values["national_id"] = chosen.cccd
+    values = golden_values(records, {"birth_date": person.birth_date, "sex": person.sex})
     changed = {k: v for k, v in values.items() if getattr(person, k) != v}
     for key, value in changed.items():
         setattr(person, key, value)
     if changed:
         person.version += 1
         person.updated_at = now
+    return bool(changed)
+
+
+def refresh_golden(session: Session, person_id: str, now: datetime) -> bool:
+    """recompute_golden for a person not loaded in the session (the Match path's Core statements)."""
+    records = repo.person_records(session, person_id)
+    current = repo.person_golden(session, person_id)
+    if not records or current is None:
+        return False
+    changed = {k: v for k, v in golden_values(records, current).items() if current[k] != v}
+    if changed:
+        repo.update_person(session, person_id, changed, now)
     return bool(changed)

@@ -6,17 +6,91 @@ import hashlib
 import json
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, union, update
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
 from matching import CandidateProfile
 from matching.identifiers import cccd_contradictions
 from matching.normalize import dict_to_normalized
-from mpi.store.models import AuditEvent, BlockingKey, KeepApart, Link, Person, ReviewTask, SourceRecordRow
+from mpi.store.models import (
+    AuditEvent,
+    BlockingKey,
+    KeepApart,
+    Link,
+    Person,
+    RecordVersion,
+    ReviewTask,
+    SourceRecordRow,
+)
+
+
+# The Match path runs Core statements built once here on the session's connection: the ORM's unit of work
+# costs more than the database itself for the few rows one match writes (benchmarks/throughput.py).
+def _table(model: type[Any]) -> Table:
+    return cast(Table, model.__table__)
+
+
+_records, _links, _persons = _table(SourceRecordRow), _table(Link), _table(Person)
+_RECORD_STATE = select(_records.c.id, _records.c.version, _records.c.content_hash).where(
+    _records.c.source == bindparam("source"), _records.c.source_record_id == bindparam("sid")
+)
+_INSERT_RECORD = insert(_records)
+_INSERT_VERSION = insert(_table(RecordVersion))
+_INSERT_KEYS = insert(_table(BlockingKey))
+_INSERT_PERSON = insert(_persons)
+_INSERT_LINK = insert(_links)
+_INSERT_TASK = insert(_table(ReviewTask))
+_INSERT_AUDIT = insert(_table(AuditEvent))
+
+
+def _candidate_query() -> Any:
+    """Profiles of the records sharing a blocking key (at most `cap` per key: one window function, SQLite
+    ≥ 3.25 and PostgreSQL), plus every record of the person holding `cccd`, so that it is never capped
+    away; minus the record being matched."""
+    keys = _table(BlockingKey)
+    ranked = (
+        select(
+            keys.c.record_id,
+            func.row_number().over(partition_by=keys.c.key, order_by=keys.c.record_id).label("n"),
+        )
+        .where(keys.c.key.in_(bindparam("keys", expanding=True)))
+        .subquery()
+    )
+    holder = _links.alias("holder_links")
+    ids = union(
+        select(ranked.c.record_id).where(ranked.c.n <= bindparam("cap")),
+        select(holder.c.record_id)
+        .join(_persons, _persons.c.id == holder.c.person_id)
+        .where(_persons.c.national_id == bindparam("cccd"), holder.c.valid_to.is_(None)),
+    ).subquery()
+    return (
+        select(_records.c.normalized, _links.c.person_id, _persons.c.national_id)
+        .select_from(ids)
+        .join(_records, _records.c.id == ids.c.record_id)
+        .join(_links, (_links.c.record_id == _records.c.id) & _links.c.valid_to.is_(None))
+        .join(_persons, _persons.c.id == _links.c.person_id)
+        .where(_records.c.id != bindparam("exclude"))
+    )
+
+
+_CANDIDATES = _candidate_query()
+_PERSON_RECORDS = (
+    select(_records.c.id, _records.c.source, _records.c.normalized, _records.c.raw, _records.c.updated_at)
+    .join(_links, (_links.c.record_id == _records.c.id) & _links.c.valid_to.is_(None))
+    .where(_links.c.person_id == bindparam("person_id"))
+)
+_PERSON_GOLDEN = select(
+    _persons.c.full_name,
+    _persons.c.birth_date,
+    _persons.c.sex,
+    _persons.c.phone,
+    _persons.c.address,
+    _persons.c.national_id,
+).where(_persons.c.id == bindparam("person_id"))
 
 
 def new_id() -> str:
@@ -33,6 +107,94 @@ def find_record(session: Session, source: str, source_record_id: str) -> SourceR
             SourceRecordRow.source == source, SourceRecordRow.source_record_id == source_record_id
         )
     ).one_or_none()
+
+
+@dataclass(frozen=True, slots=True)
+class RecordState:
+    id: int
+    version: int
+    content_hash: str
+
+
+def record_state(session: Session, source: str, source_record_id: str) -> RecordState | None:
+    row = session.connection().execute(_RECORD_STATE, {"source": source, "sid": source_record_id}).first()
+    return RecordState(*row) if row is not None else None
+
+
+def insert_record(
+    session: Session,
+    *,
+    raw: dict[str, str],
+    normalized: dict[str, Any],
+    content_hash: str,
+    keys: Sequence[str],
+    now: datetime,
+) -> int:
+    """A record seen for the first time: its row, its first version and its blocking keys."""
+    connection = session.connection()
+    inserted = connection.execute(
+        _INSERT_RECORD,
+        {
+            "source": raw["source"],
+            "source_record_id": raw["source_record_id"],
+            "version": 1,
+            "content_hash": content_hash,
+            "raw": raw,
+            "normalized": normalized,
+            "created_at": now,
+            "updated_at": now,
+        },
+    ).inserted_primary_key
+    assert inserted is not None
+    record_id: int = inserted[0]
+    connection.execute(
+        _INSERT_VERSION,
+        {"record_id": record_id, "version": 1, "content_hash": content_hash, "raw": raw, "created_at": now},
+    )
+    if keys:
+        connection.execute(_INSERT_KEYS, [{"key": key, "record_id": record_id} for key in keys])
+    return record_id
+
+
+def insert_person(session: Session, values: dict[str, Any]) -> None:
+    session.connection().execute(_INSERT_PERSON, values)
+
+
+def insert_link(session: Session, values: dict[str, Any]) -> None:
+    session.connection().execute(_INSERT_LINK, {"valid_to": None, **values})
+
+
+def insert_review_task(session: Session, values: dict[str, Any]) -> None:
+    session.connection().execute(
+        _INSERT_TASK,
+        {
+            "version": 1,
+            "resolved_at": None,
+            "resolved_by": None,
+            "resolution": None,
+            "person_id": None,
+            **values,
+        },
+    )
+
+
+def person_records(session: Session, person_id: str) -> list[Any]:
+    """(id, source, normalized, raw, updated_at) of the person's current records."""
+    return list(session.connection().execute(_PERSON_RECORDS, {"person_id": person_id}))
+
+
+def person_golden(session: Session, person_id: str) -> dict[str, Any] | None:
+    row = session.connection().execute(_PERSON_GOLDEN, {"person_id": person_id}).first()
+    return dict(row._mapping) if row is not None else None
+
+
+def update_person(session: Session, person_id: str, values: dict[str, Any], now: datetime) -> None:
+    """Set some columns of a person and count a new version of it."""
+    session.connection().execute(
+        update(_persons)
+        .where(_persons.c.id == person_id)
+        .values(**values, version=_persons.c.version + 1, updated_at=now)
+    )
 
 
 def current_link(session: Session, record_id: int) -> Link | None:
@@ -54,6 +216,15 @@ def person_by_national_id(session: Session, national_id: str) -> Person | None:
     return session.scalars(select(Person).where(Person.national_id == national_id)).one_or_none()
 
 
+def holder_of(session: Session, national_id: str) -> str | None:
+    """The id of the person holding this national ID, if any."""
+    return (
+        session.connection()
+        .execute(select(_persons.c.id).where(_persons.c.national_id == national_id))
+        .scalar_one_or_none()
+    )
+
+
 def replace_blocking_keys(session: Session, record_id: int, keys: Iterable[str]) -> None:
     session.execute(delete(BlockingKey).where(BlockingKey.record_id == record_id))
     rows = [{"key": key, "record_id": record_id} for key in keys]
@@ -67,43 +238,25 @@ def candidate_profiles(
     *,
     exclude_record_id: int | None,
     cap: int,
-    extra_person: str | None,
+    cccd: str | None,
 ) -> list[CandidateProfile]:
     """Profiles of the linked records sharing a blocking key (at most `cap` per key), plus every
-    profile of `extra_person` (the holder of the record's CCCD, so that it is never capped away)."""
-    # One query for all keys, at most `cap` records from each (a window function: SQLite ≥ 3.25, PostgreSQL).
-    ranked = (
-        select(
-            BlockingKey.record_id,
-            func.row_number().over(partition_by=BlockingKey.key, order_by=BlockingKey.record_id).label("n"),
-        )
-        .where(BlockingKey.key.in_(keys))
-        .subquery()
-    )
-    record_ids = set(session.scalars(select(ranked.c.record_id).where(ranked.c.n <= cap)))
-    record_ids.discard(exclude_record_id)  # type: ignore[arg-type]
-    query = (
-        select(SourceRecordRow.normalized, Link.person_id, Person.national_id)
-        .join(Link, (Link.record_id == SourceRecordRow.id) & Link.valid_to.is_(None))
-        .join(Person, Person.id == Link.person_id)
-    )
-    condition: ColumnElement[bool] = SourceRecordRow.id.in_(record_ids)
-    if extra_person is not None:
-        condition = condition | (Link.person_id == extra_person)
-    if exclude_record_id is not None:
-        condition = condition & (SourceRecordRow.id != exclude_record_id)
-    if not record_ids and extra_person is None:
+    profile of the person holding `cccd`."""
+    if not keys and cccd is None:
         return []
+    rows = session.connection().execute(
+        _CANDIDATES, {"keys": list(keys), "cap": cap, "cccd": cccd, "exclude": exclude_record_id or -1}
+    )
     return [
         CandidateProfile(person_id, national_id, dict_to_normalized(normalized))
-        for normalized, person_id, national_id in session.execute(query.where(condition))
+        for normalized, person_id, national_id in rows
     ]
 
 
 def cccd_claims(session: Session, person_id: str) -> dict[str, set[str]]:
     """CCCD → the senders whose current records of this person carry it, self-consistently."""
     claims: dict[str, set[str]] = {}
-    rows = session.execute(
+    rows = session.connection().execute(
         select(SourceRecordRow.source, SourceRecordRow.normalized)
         .join(Link, (Link.record_id == SourceRecordRow.id) & Link.valid_to.is_(None))
         .where(Link.person_id == person_id)
@@ -117,7 +270,7 @@ def cccd_claims(session: Session, person_id: str) -> dict[str, set[str]]:
 
 def kept_apart_from_record(session: Session, record_id: int) -> dict[str, int | None]:
     """Persons a reviewer kept this record apart from → the record version the reviewer saw."""
-    rows = session.execute(
+    rows = session.connection().execute(
         select(KeepApart.person_id, KeepApart.record_version).where(
             KeepApart.record_id == record_id, KeepApart.revoked_at.is_(None)
         )
@@ -174,16 +327,17 @@ def audit(
     reason: str,
     details: dict[str, Any] | None = None,
 ) -> None:
-    session.add(
-        AuditEvent(
-            at=at,
-            actor=actor,
-            action=action,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            reason=reason,
-            details=details or {},
-        )
+    session.connection().execute(
+        _INSERT_AUDIT,
+        {
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+            "reason": reason,
+            "details": details or {},
+        },
     )
 
 
