@@ -2,7 +2,7 @@
 
     mpi serve                 [--db URL] [--host H] [--port 50051]
     mpi registry import FILE  [--db URL]
-    mpi ingest FILE           [--db URL]
+    mpi ingest FILE           [--db URL] [--format F] [--bulk]
     mpi export FILE           [--db URL]
 
 `--db` defaults to MPI_DATABASE_URL, else sqlite:///mpi.sqlite3 in the working directory. Long commands
@@ -32,6 +32,7 @@ from mpi.intake.items import IntakeFormatError
 from mpi.logs import configure_logging
 from mpi.review_cli import add_review_commands
 from mpi.service.batch import BatchSummary, import_registry_rows, ingest_rows
+from mpi.service.bulk import bulk_load
 from mpi.service.match import MatchService
 from mpi.service.model_registry import ModelRegistry
 from mpi.service.queries import EXPORT_COLUMNS, export_rows
@@ -83,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = command("serve", _serve, "run the gRPC service")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument(
+        "--processes", type=int, help="server processes sharing the port (MPI_PROCESSES; one per core)"
+    )
     serve.add_argument("--tokens", dest="auth_tokens_file", help="bearer tokens file (MPI_AUTH_TOKENS_FILE)")
     serve.add_argument(
         "--no-auth", action="store_true", default=None, help="no authentication: local development only"
@@ -113,6 +117,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     ingest.add_argument("file", type=Path)
     ingest.add_argument("--format", choices=FORMATS, default="auto", help="default: chosen from the content")
+    ingest.add_argument(
+        "--bulk",
+        action="store_true",
+        help="initial load of an empty index: the same decisions, all cores, one transaction",
+    )
     command("export", _export, "write one CSV row per source record with its person and status").add_argument(
         "file", type=Path
     )
@@ -147,6 +156,7 @@ def _serve_overrides(args: argparse.Namespace) -> dict[str, Any]:
         "tls_key",
         "client_ca",
         "metrics_port",
+        "processes",
     )
     return {name: getattr(args, name, None) for name in names}
 
@@ -214,8 +224,15 @@ def _ingest(args: argparse.Namespace, config: Config) -> int:
         _warn_ignored(ignored)
         total = _count_rows(args.file) if fmt == "csv" else None
         with tqdm(total=total, unit="record", file=sys.stderr, disable=None) as bar:
-            summary = ingest_rows(matcher, items, actor=_actor(), tick=bar.update)
-    _print_summary(f"ingest ({fmt})", summary, ("linked", "new_person", "review", "unchanged"))
+            if args.bulk:
+                summary = bulk_load(db, matcher.model, items, actor=_actor(), tick=bar.update)
+            else:
+                summary = ingest_rows(matcher, items, actor=_actor(), tick=bar.update)
+    _print_summary(
+        f"{'bulk load' if args.bulk else 'ingest'} ({fmt})",
+        summary,
+        ("linked", "new_person", "review", "unchanged"),
+    )
     db.dispose()
     return 0
 

@@ -4,6 +4,8 @@ MPI_DATABASE_URL   SQLAlchemy URL (default: sqlite:///mpi.sqlite3 in the working
 MPI_HOST           address to listen on (default 127.0.0.1)
 MPI_PORT           gRPC port (default 50051; 0 picks a free one)
 MPI_MAX_WORKERS    threads serving RPCs in one process (default 8)
+MPI_PROCESSES      server processes sharing the port with SO_REUSEPORT (default 1; Python runs one
+                   thread at a time per process, so one process per core uses them all)
 MPI_GRACE_SECONDS  how long SIGTERM waits for RPCs in flight (default 10)
 MPI_LOG_LEVEL      DEBUG, INFO, WARNING, ERROR (default INFO)
 """
@@ -24,6 +26,7 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 50051
     max_workers: int = 8
+    processes: int = 1
     grace_seconds: float = 10.0
     log_level: str = "INFO"
     auth_tokens_file: str | None = None
@@ -42,6 +45,7 @@ class Config:
             host=env.get("MPI_HOST", "127.0.0.1"),
             port=_int(env, "MPI_PORT", 50051),
             max_workers=_int(env, "MPI_MAX_WORKERS", 8),
+            processes=_int(env, "MPI_PROCESSES", 1),
             grace_seconds=float(env.get("MPI_GRACE_SECONDS", "10")),
             log_level=env.get("MPI_LOG_LEVEL", "INFO").upper(),
             auth_tokens_file=env.get("MPI_AUTH_TOKENS_FILE") or None,

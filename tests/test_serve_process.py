@@ -65,3 +65,44 @@ def test_serve_then_sigterm_drains_and_exits_cleanly(tmp_path: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_processes_share_the_port_and_one_store(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "MPI_DATABASE_URL": f"sqlite:///{tmp_path / 'mpi.sqlite3'}",
+        "MPI_GRACE_SECONDS": "5",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mpi.cli", "serve", "--port", "0", "--no-auth", "--processes", "2"],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        addresses = {_wait_for_address(proc), _wait_for_address(proc)}  # one "serving" per process
+        assert len(addresses) == 1
+        address = addresses.pop()
+        decisions = []
+        for i in range(8):  # a channel each: new connections, spread by the kernel over the processes
+            with grpc.insecure_channel(address) as channel:
+                stub = mpi_pb2_grpc.MasterPatientIndexServiceStub(channel)
+                record = pb.SourceRecord(
+                    source=f"0100{i % 2}",
+                    source_record_id=str(i),
+                    full_name="Lê Văn Tám",
+                    birth_date="1990-04-30",
+                    sex="male",
+                    national_id="001090012345",
+                )
+                decisions.append(stub.Match(pb.MatchRequest(record=record)))
+        assert len({d.person_id for d in decisions}) == 1  # one human, one person, whichever process
+        assert [d.decision for d in decisions].count(pb.DECISION_NEW_PERSON) == 1
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        rest = proc.stderr.read() if proc.stderr else ""
+        messages = [json.loads(line)["message"] for line in rest.splitlines() if line.startswith("{")]
+        assert messages.count("stopped") == 2
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -4,10 +4,15 @@ SIGTERM/SIGINT and then drains (health NOT_SERVING first, in-flight RPCs get the
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import signal
+import socket
 import threading
+from collections.abc import Iterator
 from concurrent import futures
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import grpc
@@ -98,6 +103,7 @@ def create_server(config: Config, *, db: Database | None = None, model: Model | 
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.so_reuseport", 1),  # the processes of _serve_processes share the port
         ],
     )
     mpi_pb2_grpc.add_MasterPatientIndexServiceServicer_to_server(
@@ -122,6 +128,9 @@ def create_server(config: Config, *, db: Database | None = None, model: Model | 
 
 
 def serve(config: Config) -> None:
+    if config.processes > 1:
+        _serve_processes(config)
+        return
     running = create_server(config)
     running.server.start()
     log.info(
@@ -145,6 +154,59 @@ def serve(config: Config) -> None:
     stop.wait()
     running.stop(config.grace_seconds)
     log.info("stopped")
+
+
+def _serve_processes(config: Config) -> None:
+    """gRPC Python's multiprocessing pattern: the port is reserved here with SO_REUSEPORT, then each
+    forked process runs its own server on it and the kernel spreads connections among them. Nothing of
+    gRPC runs in this process before the fork (the gRPC core does not survive one). Process i serves
+    metrics on metrics_port + i."""
+    db = Database(config.database_url)
+    db.migrate()  # once, before anyone serves
+    db.dispose()  # no connection crosses the fork
+    with _reserved_port(config.host, config.port) as port:
+        ctx = multiprocessing.get_context("fork")
+        workers = [
+            ctx.Process(
+                target=serve,
+                args=(
+                    replace(
+                        config,
+                        port=port,
+                        processes=1,
+                        metrics_port=None if config.metrics_port is None else config.metrics_port + i,
+                    ),
+                ),
+                name=f"mpi-serve-{i}",
+            )
+            for i in range(config.processes)
+        ]
+        for worker in workers:
+            worker.start()
+
+        def _forward(signum: int, _frame: object) -> None:
+            for worker in workers:
+                if worker.pid is not None and worker.is_alive():
+                    os.kill(worker.pid, signum)
+
+        signal.signal(signal.SIGTERM, _forward)
+        signal.signal(signal.SIGINT, _forward)
+        for worker in workers:
+            worker.join()
+
+
+@contextmanager
+def _reserved_port(host: str, port: int) -> Iterator[int]:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        raise ConfigError(f"could not bind {host}:{port}: {error}") from error
+    try:
+        yield sock.getsockname()[1]
+    finally:
+        sock.close()
 
 
 def _safe_url(config: Config) -> str:

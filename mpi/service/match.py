@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -36,8 +36,9 @@ from mpi.store import repository as repo
 from mpi.store.database import Database
 from mpi.store.models import Link, Person, RecordVersion, SourceRecordRow
 
-# How many records one blocking key may bring in: a key shared by thousands ("nguyen van anh") is
-# too common to tell anyone apart; the other keys of the record still find its candidates.
+# The most records one blocking key may bring in: a key shared by more ("nguyen van anh" at national
+# scale) is too common to tell anyone apart and is left out; the record's other keys still find its
+# candidates.
 CANDIDATES_PER_KEY = 200
 REVIEW_PRIORITY = {"national_id_conflict": 1, "ambiguous": 2, "possible_match": 3}
 
@@ -63,6 +64,27 @@ class RecordRef:
     address: str | None = None  # as the sender wrote it (the person's golden address)
 
 
+def prepare_record(record: SourceRecord, today: date, *, source: str | None = None) -> PreparedRecord:
+    """Normalize and key one record (pure work: the bulk path runs it in worker processes)."""
+    try:
+        normalized = normalize_record(record, today=today)
+    except InvalidRecord as exc:
+        raise InvalidInput(exc.problems) from exc
+    raw = record.to_dict()
+    if source is not None:
+        raw["source"] = source
+    return PreparedRecord(record, normalized, blocking_keys(normalized), raw, repo.content_hash(raw))
+
+
+def corroborated_cccd(claims: dict[str, set[str]]) -> str | None:
+    """The CCCD a person's records corroborate: the only one they claim (self-consistently), carried by
+    records of at least two senders."""
+    if len(claims) != 1:
+        return None
+    ((cccd, senders),) = claims.items()
+    return cccd if len(senders) >= 2 else None
+
+
 class MatchService:
     """`model` is a Model, or a callable giving the active one (mpi.service.model_registry)."""
 
@@ -78,14 +100,7 @@ class MatchService:
     def prepare(self, record: SourceRecord, *, source: str | None = None) -> PreparedRecord:
         """Read the record; InvalidInput naming every unreadable field. `source` overrides the stored
         source name (the registry's reserved one)."""
-        try:
-            normalized = normalize_record(record, today=self.clock().date())
-        except InvalidRecord as exc:
-            raise InvalidInput(exc.problems) from exc
-        raw = record.to_dict()
-        if source is not None:
-            raw["source"] = source
-        return PreparedRecord(record, normalized, blocking_keys(normalized), raw, repo.content_hash(raw))
+        return prepare_record(record, self.clock().date(), source=source)
 
     def match(self, record: SourceRecord, *, actor: str) -> MatchOutcome:
         prepared = self.prepare(record)
@@ -305,11 +320,10 @@ class MatchService:
         """A person without a registry row learns a CCCD once records from two different senders carry
         it, each consistent with its own birth year and sex, and no record of the person claims
         another. Two independent typos giving the same wrong number are not a practical risk; one is."""
-        claims = repo.cccd_claims(session, person_id)
-        corroborated = [cccd for cccd, sources in claims.items() if len(sources) >= 2]
-        if len(claims) != 1 or len(corroborated) != 1 or repo.holder_of(session, corroborated[0]):
+        cccd = corroborated_cccd(repo.cccd_claims(session, person_id))
+        if cccd is None or repo.holder_of(session, cccd):
             return None
-        repo.update_person(session, person_id, {"national_id": corroborated[0]}, now)
+        repo.update_person(session, person_id, {"national_id": cccd}, now)
         repo.audit_person(
             session,
             at=now,
@@ -318,7 +332,7 @@ class MatchService:
             person_id=person_id,
             reason="records from two senders carry the same consistent CCCD",
         )
-        return corroborated[0]
+        return cccd
 
     def _retire_if_empty(self, session: Session, person_id: str, now: datetime, actor: str) -> None:
         person = session.get(Person, person_id)

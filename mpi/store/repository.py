@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, union, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, text, union, update
 from sqlalchemy.orm import Session
 
 from matching import CandidateProfile
@@ -48,14 +48,16 @@ _INSERT_AUDIT = insert(_table(AuditEvent))
 
 
 def _candidate_query() -> Any:
-    """Profiles of the records sharing a blocking key (at most `cap` per key: one window function, SQLite
-    ≥ 3.25 and PostgreSQL), plus every record of the person holding `cccd`, so that it is never capped
-    away; minus the record being matched."""
+    """Profiles of the records sharing a blocking key, plus every record of the person holding `cccd`;
+    minus the record being matched. A key shared by more than `cap` records (the record itself
+    included) is left out whole: it is too common to tell anyone apart ("nguyen van" born in 1985 at
+    national scale), and taking an arbitrary `cap` of it would be a lottery. One window function
+    (SQLite ≥ 3.25, PostgreSQL)."""
     keys = _table(BlockingKey)
     ranked = (
         select(
             keys.c.record_id,
-            func.row_number().over(partition_by=keys.c.key, order_by=keys.c.record_id).label("n"),
+            func.count().over(partition_by=keys.c.key).label("n"),
         )
         .where(keys.c.key.in_(bindparam("keys", expanding=True)))
         .subquery()
@@ -156,6 +158,61 @@ def insert_record(
     return record_id
 
 
+def has_records(session: Session) -> bool:
+    return session.connection().execute(select(_records.c.id).limit(1)).first() is not None
+
+
+BULK_CHUNK = 5_000
+
+
+def _in_chunks(connection: Any, statement: Any, rows: Iterable[dict[str, Any]]) -> None:
+    chunk: list[dict[str, Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == BULK_CHUNK:
+            connection.execute(statement, chunk)
+            chunk = []
+    if chunk:
+        connection.execute(statement, chunk)
+
+
+def bulk_insert(
+    session: Session,
+    *,
+    persons: Iterable[dict[str, Any]],
+    records: Iterable[tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]],
+    links: Iterable[dict[str, Any]],
+    tasks: Iterable[dict[str, Any]],
+    audits: Iterable[dict[str, Any]],
+) -> None:
+    """The rows of a bulk load (mpi.service.bulk), by executemany in chunks; records carry their ids
+    (rows, first versions, blocking keys), so the id sequence is moved past them afterwards."""
+    connection = session.connection()
+    _in_chunks(connection, _INSERT_PERSON, persons)
+    batch: list[tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]] = []
+
+    def flush() -> None:
+        connection.execute(_INSERT_RECORD, [r for r, _, _ in batch])
+        connection.execute(_INSERT_VERSION, [v for _, v, _ in batch])
+        if keys := [k for _, _, ks in batch for k in ks]:
+            connection.execute(_INSERT_KEYS, keys)
+        batch.clear()
+
+    for item in records:
+        batch.append(item)
+        if len(batch) == BULK_CHUNK:
+            flush()
+    if batch:
+        flush()
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT setval(pg_get_serial_sequence('source_records', 'id'), max(id)) FROM source_records")
+        )
+    _in_chunks(connection, _INSERT_LINK, links)
+    _in_chunks(connection, _INSERT_TASK, tasks)
+    _in_chunks(connection, _INSERT_AUDIT, audits)
+
+
 def insert_person(session: Session, values: dict[str, Any]) -> None:
     session.connection().execute(_INSERT_PERSON, values)
 
@@ -240,8 +297,8 @@ def candidate_profiles(
     cap: int,
     cccd: str | None,
 ) -> list[CandidateProfile]:
-    """Profiles of the linked records sharing a blocking key (at most `cap` per key), plus every
-    profile of the person holding `cccd`."""
+    """Profiles of the linked records sharing a blocking key of at most `cap` records, plus every
+    profile of the person holding `cccd` (_candidate_query)."""
     if not keys and cccd is None:
         return []
     rows = session.connection().execute(
@@ -316,8 +373,7 @@ def supersede_open_tasks(session: Session, record_id: int, at: datetime) -> list
     return ids
 
 
-def audit(
-    session: Session,
+def audit_row(
     *,
     at: datetime,
     actor: str,
@@ -326,19 +382,22 @@ def audit(
     entity_id: str,
     reason: str,
     details: dict[str, Any] | None = None,
-) -> None:
-    session.connection().execute(
-        _INSERT_AUDIT,
-        {
-            "at": at,
-            "actor": actor,
-            "action": action,
-            "entity_type": entity_type,
-            "entity_id": entity_id,
-            "reason": reason,
-            "details": details or {},
-        },
-    )
+) -> dict[str, Any]:
+    """An audit event's columns: ids only, no personal data."""
+    return {
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "reason": reason,
+        "details": details or {},
+    }
+
+
+def audit(session: Session, **event: Any) -> None:
+    """Record an audit event (audit_row's keywords) in the session's transaction."""
+    session.connection().execute(_INSERT_AUDIT, audit_row(**event))
 
 
 def audit_person(

@@ -1,0 +1,344 @@
+"""Bulk initial load: a file of records into an empty index, decided exactly as Match would decide them
+one by one in file order, in a fraction of the time.
+
+Reading and normalizing run in worker processes (every core); candidates come from an in-memory index of
+the blocking keys with the same per-key cap and the same order as the store's query
+(mpi.store.repository.candidate_profiles); each record is decided by matching.decide with the same
+model and scoring code, its CCCD corroborated by the same rule; then everything is written in one
+transaction of Core bulk inserts: all or nothing. Every link, person and review task is audited as Match
+audits it.
+
+Only an empty index (no source records yet) can be bulk-loaded: the in-memory index knows only the file.
+A record id repeated in the file with the same values counts as unchanged; with other values it is
+rejected (ingest it with `mpi ingest` after the load, which keeps its versions).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import islice
+from typing import Any
+
+from matching import CandidateProfile, FieldProblem, Model, Outcome, decide
+from matching.identifiers import cccd_contradictions
+from matching.normalize import normalized_to_dict
+from matching.record import dict_to_source_record
+from mpi.errors import InvalidInput, MpiError
+from mpi.intake.items import IntakeItem
+from mpi.service.batch import BatchSummary, Rejection
+from mpi.service.clock import Clock, utc_now
+from mpi.service.evidence import decision_to_evidence
+from mpi.service.match import (
+    CANDIDATES_PER_KEY,
+    REVIEW_PRIORITY,
+    PreparedRecord,
+    corroborated_cccd,
+    person_values,
+    prepare_record,
+)
+from mpi.service.survivorship import golden_values
+from mpi.store import repository as repo
+from mpi.store.database import Database
+
+CHUNK = 2_000  # records per worker task: large enough to amortize the hand-over, small enough to stream
+
+
+class IndexNotEmpty(MpiError):
+    pass
+
+
+@dataclass
+class _Person:
+    id: str
+    national_id: str | None = None
+    records: list[int] = field(default_factory=list)  # ordinals of its records in the load
+    claims: dict[str, set[str]] = field(default_factory=dict)  # self-consistent CCCD → senders
+
+
+@dataclass(frozen=True, slots=True)
+class _GoldenInput:
+    """A record as golden_values reads it."""
+
+    id: int
+    source: str
+    normalized: dict[str, Any]
+    raw: dict[str, str]
+    updated_at: datetime
+
+
+def _prepare_chunk(
+    args: tuple[list[IntakeItem], date],
+) -> list[tuple[str, PreparedRecord | tuple[FieldProblem, ...]]]:
+    items, today = args
+    out: list[tuple[str, PreparedRecord | tuple[FieldProblem, ...]]] = []
+    for item in items:
+        if item.values is None:
+            out.append((item.position, (FieldProblem("record", item.problem or "unreadable"),)))
+            continue
+        try:
+            out.append((item.position, prepare_record(dict_to_source_record(item.values), today)))
+        except InvalidInput as error:
+            out.append((item.position, tuple(error.violations)))
+    return out
+
+
+def _chunks(items: Iterable[IntakeItem], today: date) -> Iterator[tuple[list[IntakeItem], date]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, CHUNK)):
+        yield chunk, today
+
+
+def prepared_records(
+    items: Iterable[IntakeItem], today: date, workers: int
+) -> Iterator[tuple[str, PreparedRecord | tuple[FieldProblem, ...]]]:
+    """(position, prepared record or its problems) in file order, normalized by `workers` processes."""
+    if workers <= 1:
+        for chunk in _chunks(items, today):
+            yield from _prepare_chunk(chunk)
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for prepared in pool.imap(_prepare_chunk, _chunks(items, today)):
+            yield from prepared
+
+
+class BulkLoad:
+    """One load: decide every record in memory, then write it all."""
+
+    def __init__(self, model: Model, now: datetime, actor: str) -> None:
+        self.model, self.now, self.actor = model, now, actor
+        self.records: list[PreparedRecord] = []
+        self.person_of: list[str | None] = []  # per record: its person, None while under review
+        self.persons: dict[str, _Person] = {}
+        self.holders: dict[str, str] = {}  # national ID → person
+        self.key_index: dict[str, list[int]] = {}
+        self.seen: dict[tuple[str, str], str] = {}  # (source, record id) → content hash
+        self.links: list[dict[str, Any]] = []
+        self.tasks: list[dict[str, Any]] = []
+        self.audits: list[dict[str, Any]] = []
+        self.summary = BatchSummary()
+
+    def add(self, position: str, prepared: PreparedRecord | tuple[FieldProblem, ...]) -> None:
+        self.summary.rows_read += 1
+        if isinstance(prepared, tuple):
+            self.summary.rejections.append(Rejection(position, prepared))
+            return
+        key = (prepared.raw["source"], prepared.raw["source_record_id"])
+        if (earlier := self.seen.get(key)) is not None:
+            if earlier == prepared.content_hash:
+                self.summary.outcomes["unchanged"] += 1
+            else:
+                problem = FieldProblem(
+                    "source_record_id", "repeated in the file with other values: ingest it after the load"
+                )
+                self.summary.rejections.append(Rejection(position, (problem,)))
+            return
+        self.seen[key] = prepared.content_hash
+        self._decide(prepared)
+
+    def _candidates(self, prepared: PreparedRecord) -> list[CandidateProfile]:
+        ordinals: set[int] = set()
+        for key in prepared.keys:
+            # the store counts the record itself in its key's block (repository._candidate_query)
+            if (block := self.key_index.get(key)) is not None and len(block) < CANDIDATES_PER_KEY:
+                ordinals.update(block)
+        cccd = prepared.normalized.cccd
+        if cccd is not None and (holder := self.holders.get(cccd)) is not None:
+            ordinals.update(self.persons[holder].records)
+        out = []
+        for j in ordinals:
+            if (person_id := self.person_of[j]) is not None:
+                person = self.persons[person_id]
+                out.append(CandidateProfile(person_id, person.national_id, self.records[j].normalized))
+        return out
+
+    def _decide(self, prepared: PreparedRecord) -> None:
+        ordinal = len(self.records)
+        record_id = ordinal + 1
+        decision = decide(self.model, prepared.normalized, self._candidates(prepared))
+        self.records.append(prepared)
+        for key in prepared.keys:
+            self.key_index.setdefault(key, []).append(ordinal)
+        evidence = decision_to_evidence(decision, self.model.version)
+        details = {"model_version": self.model.version, "superseded_tasks": []}
+        self.summary.outcomes[str(decision.outcome)] += 1
+        if decision.outcome is Outcome.REVIEW:
+            self.person_of.append(None)
+            task_id = repo.new_id()
+            self.tasks.append(
+                {
+                    "id": task_id,
+                    "type": str(decision.review_type),
+                    "status": "open",
+                    "priority": REVIEW_PRIORITY[str(decision.review_type)],
+                    "record_id": record_id,
+                    "candidate_person_ids": [p.person_id for p in decision.ranked],
+                    "evidence": evidence,
+                    "reason": decision.reason,
+                    "created_at": self.now,
+                    "source": prepared.raw["source"],
+                    "province_code": prepared.normalized.province_code,
+                }
+            )
+            self._audit(
+                "review.opened",
+                "review_task",
+                task_id,
+                decision.reason,
+                {**details, "record_id": record_id, "type": str(decision.review_type)},
+            )
+            return
+        if decision.outcome is Outcome.NEW_PERSON:
+            person = _Person(repo.new_id())
+            self.persons[person.id] = person
+            kind = "new_person"
+            self._audit(
+                "person.created", "person", person.id, decision.reason, {**details, "record_id": record_id}
+            )
+        else:
+            assert decision.person_id is not None
+            person, kind = self.persons[decision.person_id], "linked"
+        self.person_of.append(person.id)
+        person.records.append(ordinal)
+        best = decision.best
+        self.links.append(
+            {
+                "record_id": record_id,
+                "person_id": person.id,
+                "kind": "auto",
+                "decision": kind,
+                "match_weight": best.score.match_weight if best else None,
+                "explanation": evidence,
+                "model_version": self.model.version,
+                "reason": decision.reason,
+                "actor": self.actor,
+                "valid_from": self.now,
+                "valid_to": None,
+            }
+        )
+        self._audit(
+            "link.created",
+            "record",
+            str(record_id),
+            decision.reason,
+            {**details, "person_id": person.id, "decision": kind},
+        )
+        self._claim(person, prepared)
+
+    def _claim(self, person: _Person, prepared: PreparedRecord) -> None:
+        rec = prepared.normalized
+        if rec.cccd is None or cccd_contradictions(rec.cccd, rec.birth_date, rec.sex):
+            return
+        person.claims.setdefault(rec.cccd, set()).add(prepared.raw["source"])
+        if person.national_id is not None:
+            return
+        cccd = corroborated_cccd(person.claims)
+        if cccd is not None and cccd not in self.holders:
+            person.national_id = cccd
+            self.holders[cccd] = person.id
+            self._audit(
+                "person.national_id_set",
+                "person",
+                person.id,
+                "records from two senders carry the same consistent CCCD",
+            )
+
+    def _audit(
+        self,
+        action: str,
+        entity_type: str,
+        entity_id: str,
+        reason: str,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        self.audits.append(
+            repo.audit_row(
+                at=self.now,
+                actor=self.actor,
+                action=action,
+                entity_type=entity_type,
+                entity_id=entity_id,
+                reason=reason,
+                details=details,
+            )
+        )
+
+    def person_rows(self) -> Iterator[dict[str, Any]]:
+        for person in self.persons.values():
+            records = [
+                _GoldenInput(
+                    j + 1,
+                    self.records[j].raw["source"],
+                    normalized_to_dict(self.records[j].normalized),
+                    self.records[j].raw,
+                    self.now,
+                )
+                for j in person.records
+            ]
+            first = self.records[person.records[0]]
+            values = person_values(first.normalized, first.raw.get("address") or None, self.now)
+            values.update(golden_values(records, values))
+            yield {**values, "id": person.id, "national_id": person.national_id}
+
+    def record_rows(self) -> Iterator[tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]]:
+        for ordinal, p in enumerate(self.records):
+            record_id = ordinal + 1
+            yield (
+                {
+                    "id": record_id,
+                    "source": p.raw["source"],
+                    "source_record_id": p.raw["source_record_id"],
+                    "version": 1,
+                    "content_hash": p.content_hash,
+                    "raw": p.raw,
+                    "normalized": normalized_to_dict(p.normalized),
+                    "created_at": self.now,
+                    "updated_at": self.now,
+                },
+                {
+                    "record_id": record_id,
+                    "version": 1,
+                    "content_hash": p.content_hash,
+                    "raw": p.raw,
+                    "created_at": self.now,
+                },
+                [{"key": key, "record_id": record_id} for key in p.keys],
+            )
+
+
+def bulk_load(
+    db: Database,
+    model: Model,
+    items: Iterable[IntakeItem],
+    *,
+    actor: str,
+    clock: Clock = utc_now,
+    workers: int | None = None,
+    tick: Callable[[], None] = lambda: None,
+) -> BatchSummary:
+    """Load `items` into an empty index; outcome keys as ingest's: linked, new_person, review, unchanged."""
+    with db.read() as session:
+        if repo.has_records(session):
+            raise IndexNotEmpty("bulk load needs an empty index (this one holds records): use mpi ingest")
+    now = clock()
+    load = BulkLoad(model, now, actor)
+    for position, prepared in prepared_records(items, now.date(), workers or multiprocessing.cpu_count()):
+        load.add(position, prepared)
+        tick()
+
+    def write(session: Any) -> None:
+        if repo.has_records(session):
+            raise IndexNotEmpty("records arrived while the bulk load ran: nothing was written")
+        repo.bulk_insert(
+            session,
+            persons=load.person_rows(),
+            records=load.record_rows(),
+            links=load.links,
+            tasks=load.tasks,
+            audits=load.audits,
+        )
+
+    db.run_write(write)
+    return load.summary
