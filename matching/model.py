@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from matching.compare import MISSING, VIETNAMESE_COMPARISONS, Comparison
@@ -23,7 +24,17 @@ from matching.compare import MISSING, VIETNAMESE_COMPARISONS, Comparison
 # A term-frequency adjustment beyond this many bits either way says more about sparse data than about
 # identity.
 MAX_TF_ADJUSTMENT = 6.0
+TF_ADJUSTMENT = "tf_adjustment"  # the explanation's label of a term-frequency correction
 COMPARISON_SETS: dict[str, tuple[Comparison, ...]] = {"vietnamese-v1": VIETNAMESE_COMPARISONS}
+
+
+@dataclass(frozen=True, slots=True)
+class FieldWeight:
+    """One line of a pair's explanation (matching.score)."""
+
+    field: str
+    level: str  # a comparison level, or "tf_adjustment" for the term-frequency correction of the level before
+    weight: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +54,19 @@ class TermFrequencies:
     mean: float  # Σ share²: the chance two random records agree on the value
     floor: float  # the share assumed for a value never seen in training
 
+    # value → adjustment, filled as values are met: a model scores millions of pairs.
+    _known: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+
     def adjustment(self, value: str | None) -> float:
         if value is None:
             return 0.0
-        share = max(self.frequencies.get(value, self.floor), self.floor)
-        return max(-MAX_TF_ADJUSTMENT, min(MAX_TF_ADJUSTMENT, math.log2(self.mean / share)))
+        known = self._known.get(value)
+        if known is None:
+            share = max(self.frequencies.get(value, self.floor), self.floor)
+            known = self._known[value] = max(
+                -MAX_TF_ADJUSTMENT, min(MAX_TF_ADJUSTMENT, math.log2(self.mean / share))
+            )
+        return known
 
 
 @dataclass(frozen=True)
@@ -69,7 +88,7 @@ class Model:
     def comparisons(self) -> tuple[Comparison, ...]:
         return COMPARISON_SETS[self.comparison_set]
 
-    @property
+    @cached_property
     def prior_weight(self) -> float:
         lam = self.probability_two_random_records_match
         return math.log2(lam / (1 - lam))
@@ -78,6 +97,17 @@ class Model:
         if label == MISSING:
             return 0.0
         return self.levels[field][label].weight
+
+    @cached_property
+    def field_weights(self) -> tuple[dict[str, FieldWeight], ...]:
+        """Per comparison of the set, in order: level → its explanation line, built once."""
+        return tuple(
+            {
+                label: FieldWeight(c.field, label, self.level_weight(c.field, label))
+                for label in (MISSING, *self.levels.get(c.field, {}))
+            }
+            for c in self.comparisons
+        )
 
     def with_levels(self, levels: dict[str, dict[str, ComparisonLevel]], **changes: Any) -> Model:
         return replace(self, levels=levels, **changes)

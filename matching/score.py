@@ -7,16 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from matching.compare import MISSING, comparison_vector
-from matching.model import Model
-
-TF_ADJUSTMENT = "tf_adjustment"
-
-
-@dataclass(frozen=True, slots=True)
-class FieldWeight:
-    field: str
-    level: str  # a comparison level, or "tf_adjustment" for the term-frequency correction of the level before
-    weight: float
+from matching.model import TF_ADJUSTMENT, FieldWeight, Model
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,11 +30,12 @@ class PairScore:
 def score_levels(model: Model, levels: tuple[str, ...], a: Any) -> PairScore:
     """Score a comparison vector (term frequencies read from record `a`, the one that agreed)."""
     fields: list[FieldWeight] = []
-    for comparison, level in zip(model.comparisons, levels, strict=True):
-        fields.append(FieldWeight(comparison.field, level, model.level_weight(comparison.field, level)))
-        tf = model.term_frequencies.get(comparison.field)
-        if tf is not None and level in comparison.tf_levels and comparison.tf_value is not None:
-            adjustment = tf.adjustment(comparison.tf_value(a))
+    frequencies = model.term_frequencies
+    for comparison, level, weights in zip(model.comparisons, levels, model.field_weights, strict=True):
+        fields.append(weights[level])
+        if level in comparison.tf_levels and comparison.tf_value is not None:
+            tf = frequencies.get(comparison.field)
+            adjustment = tf.adjustment(comparison.tf_value(a)) if tf is not None else 0.0
             if adjustment:
                 fields.append(FieldWeight(comparison.field, TF_ADJUSTMENT, adjustment))
     prior = model.prior_weight
