@@ -127,6 +127,24 @@ def test_a_stream_of_1000_records_answers_each_in_order(stub) -> None:
     assert split / len(person_of) < 0.2
 
 
+def test_records_of_one_stream_see_the_ones_before_them(stub) -> None:
+    """Records already arrived are matched in one transaction; each still sees those before it."""
+    sent = [record("S1"), record("S1"), record("S1", phone="0987654321")]
+    responses = list(stub.MatchStream(iter([pb.MatchRequest(record=r) for r in sent])))
+    assert [r.record_change for r in responses] == [
+        pb.RECORD_CHANGE_NEW,
+        pb.RECORD_CHANGE_UNCHANGED,
+        pb.RECORD_CHANGE_UPDATED,
+    ]
+    # The corrected record was its person's only one and matches no one else: the person (its id, which
+    # senders already hold) is kept, and takes the corrected phone.
+    assert responses[2].person_id == responses[0].person_id
+    person = stub.GetPerson(pb.GetPersonRequest(person_id=responses[0].person_id)).person
+    assert person.status == "active" and person.phone == "0987654321"
+    later = stub.Match(pb.MatchRequest(record=record("S2")))
+    assert later.decision == pb.DECISION_LINKED and later.person_id == responses[0].person_id
+
+
 def test_a_bad_record_ends_the_stream_naming_its_position(stub) -> None:
     requests = [pb.MatchRequest(record=record("S1")), pb.MatchRequest(record=record("S2", phone="12"))]
     responses = []

@@ -17,6 +17,7 @@ import grpc
 
 from matching import FieldProblem
 from mpi.api import convert
+from mpi.api.arrivals import arriving_batches
 from mpi.api.auth import Authenticator
 from mpi.api.metrics import Metrics
 from mpi.api.status import error_to_status, internal_status
@@ -32,6 +33,9 @@ R = TypeVar("R")
 ACTOR_HEADER = "x-mpi-actor"
 # A stream longer than this is cut with RESOURCE_EXHAUSTED: split big batches into several streams.
 MAX_STREAM_RECORDS = 1_000_000
+# The records of a stream already arrived, up to this many, are matched in one transaction (one commit,
+# one turn of the writer lock); each still gets its own response, in order.
+STREAM_BATCH = 64
 
 
 def _claimed_actor(context: grpc.ServicerContext) -> str:
@@ -123,25 +127,32 @@ class MasterPatientIndexServicer(mpi_pb2_grpc.MasterPatientIndexServiceServicer)
         count = 0
         code = grpc.StatusCode.OK
         try:
-            for request in request_iterator:
-                if count >= MAX_STREAM_RECORDS:
+            for batch in arriving_batches(request_iterator, STREAM_BATCH):
+                if count + len(batch) > MAX_STREAM_RECORDS:
                     code = grpc.StatusCode.RESOURCE_EXHAUSTED
                     context.abort(code, f"a stream carries at most {MAX_STREAM_RECORDS} records")
                 _check_deadline(context)
+                prepared, invalid = [], None
+                for request in batch:
+                    try:
+                        prepared.append(self.matcher.prepare(convert.proto_to_record(request.record)))
+                    except InvalidInput as error:
+                        invalid = error_to_status(error, field_prefix=f"records[{count + len(prepared)}].")
+                        break
                 try:
-                    outcome = self.matcher.match(convert.proto_to_record(request.record), actor=actor)
-                except InvalidInput as error:
-                    status = error_to_status(error, field_prefix=f"records[{count}].")
-                    code = status.code
-                    context.abort_with_status(status)
+                    outcomes = self.matcher.match_batch(prepared, actor=actor) if prepared else []
                 except MpiError as error:
                     status = error_to_status(error)
                     code = status.code
                     context.abort_with_status(status)
-                count += 1
-                if self.metrics is not None:
-                    self.metrics.match(outcome)
-                yield convert.outcome_to_proto(outcome)
+                for outcome in outcomes:
+                    count += 1
+                    if self.metrics is not None:
+                        self.metrics.match(outcome)
+                    yield convert.outcome_to_proto(outcome)
+                if invalid is not None:  # the records before it are stored and answered
+                    code = invalid.code
+                    context.abort_with_status(invalid)
         except Exception:
             if code is not grpc.StatusCode.OK or context.code() not in (None, grpc.StatusCode.OK):
                 raise

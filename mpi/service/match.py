@@ -106,6 +106,12 @@ class MatchService:
         prepared = self.prepare(record)
         return self.db.run_write(lambda session: self.match_prepared(session, prepared, actor=actor))
 
+    def match_batch(self, batch: list[PreparedRecord], *, actor: str) -> list[MatchOutcome]:
+        """Records matched in order in one transaction: each sees the ones before it."""
+        return self.db.run_write(
+            lambda session: [self.match_prepared(session, p, actor=actor) for p in batch]
+        )
+
     def match_prepared(self, session: Session, p: PreparedRecord, *, actor: str) -> MatchOutcome:
         """The whole use case inside the caller's transaction (the batch paths share it)."""
         source, sid = p.raw["source"], p.raw["source_record_id"]
@@ -215,10 +221,20 @@ class MatchService:
         """Persist the decision: a review task, or a link to a new or an existing person. Returns what
         the caller's MatchOutcome says about it."""
         evidence = decision_to_evidence(decision, model.version)
+        # A new version of a person's only record that matches no one else stays that person: its id
+        # is what senders and the health book already hold.
+        kept_person = (
+            old_link.person_id
+            if old_link is not None
+            and decision.outcome is Outcome.NEW_PERSON
+            and repo.live_link_count(session, old_link.person_id) == 1
+            else None
+        )
         if old_link is not None:
             repo.close_link(session, old_link, now)
             session.flush()  # the closed link makes room for the new current one
-            self._retire_if_empty(session, old_link.person_id, now, actor)
+            if kept_person is None:
+                self._retire_if_empty(session, old_link.person_id, now, actor)
         details = {"model_version": model.version, "superseded_tasks": superseded_tasks}
         said = {
             "reason": decision.reason,
@@ -258,7 +274,10 @@ class MatchService:
             )
             return {**said, "decision": "review", "review_task_id": task_id}
         national_id: str | None = None
-        if decision.outcome is Outcome.NEW_PERSON:
+        if kept_person is not None:
+            person_id, kind = kept_person, "new_person"
+            national_id = (repo.person_golden(session, person_id) or {}).get("national_id")
+        elif decision.outcome is Outcome.NEW_PERSON:
             person_id, kind = repo.new_id(), "new_person"
             repo.insert_person(
                 session, {"id": person_id, **person_values(record.normalized, record.address, now)}
@@ -301,8 +320,8 @@ class MatchService:
             reason=decision.reason,
             details={**details, "person_id": person_id, "decision": kind},
         )
-        # A person with one record has one sender: nothing to corroborate, nothing to recompute.
-        if kind == "linked":
+        # A new person with one record has one sender: nothing to corroborate, nothing to recompute.
+        if kind == "linked" or kept_person is not None:
             if national_id is None and record.normalized.cccd is not None:
                 national_id = self._corroborate_national_id(session, person_id, now, actor)
             refresh_golden(session, person_id, now)

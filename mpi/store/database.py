@@ -8,17 +8,19 @@ that never block them. PostgreSQL is used as it is, with transaction-scoped advi
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -41,6 +43,10 @@ class Database:
         self.engine = _create_engine(url, echo=echo, immediate=True)
         # SQLite readers get their own engine whose transactions do not take the write lock.
         self.read_engine = _create_engine(url, echo=echo, immediate=False) if self.is_sqlite else self.engine
+        database = make_url(url).database if self.is_sqlite else None
+        self._lock_path = f"{database}.writer-lock" if database and database != ":memory:" else None
+        self._lock_file: IO[bytes] | None = None
+        self._thread_lock = threading.Lock()
         self._write_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
 
@@ -55,8 +61,26 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        with self._write_sessions() as session, session.begin():
+        with self._writer_turn(), self._write_sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def _writer_turn(self) -> Iterator[None]:
+        """SQLite has one writer at a time. Waiting writers queue here, on a thread lock and an flock on a
+        file beside the database (every process of `mpi serve --processes` and the CLI), and each
+        starts the moment the one before commits, instead of polling the database lock with SQLite's
+        sleeping busy handler (which sleeps up to 100 ms a turn)."""
+        if self._lock_path is None:
+            yield
+            return
+        with self._thread_lock:
+            if self._lock_file is None:
+                self._lock_file = open(self._lock_path, "a+b")  # noqa: SIM115 (held for the engine's life)
+            fcntl.flock(self._lock_file, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self._lock_file, fcntl.LOCK_UN)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -92,6 +116,9 @@ class Database:
             session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key_id})
 
     def dispose(self) -> None:
+        if self._lock_file is not None:
+            self._lock_file.close()
+            self._lock_file = None
         self.engine.dispose()
         if self.read_engine is not self.engine:
             self.read_engine.dispose()

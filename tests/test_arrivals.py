@@ -1,0 +1,41 @@
+"""arriving_batches: order kept, never more than asked, never waiting for what has not arrived."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from mpi.api.arrivals import arriving_batches
+
+
+def test_batches_hold_what_has_arrived_in_order_up_to_the_size() -> None:
+    gate = threading.Event()
+
+    def items() -> Iterator[int]:
+        yield from range(10)  # all at once
+        gate.wait(5)  # the rest only once the first batches were taken
+        yield from range(10, 13)
+
+    batches = []
+    for batch in arriving_batches(items(), 4):
+        batches.append(batch)
+        if sum(map(len, batches)) == 10:
+            gate.set()
+    assert [i for b in batches for i in b] == list(range(13))
+    assert all(1 <= len(b) <= 4 for b in batches)
+    # The first ten never waited for the last three: no batch mixes the two groups.
+    assert not any(9 in b and 10 in b for b in batches)
+
+
+def test_a_broken_stream_raises_its_error_after_what_came_before() -> None:
+    def items() -> Iterator[int]:
+        yield 1
+        raise RuntimeError("cancelled")
+
+    seen = []
+    with pytest.raises(RuntimeError, match="cancelled"):
+        for batch in arriving_batches(items(), 8):
+            seen += batch
+    assert seen == [1]
