@@ -3,6 +3,7 @@ SIGTERM/SIGINT and then drains (health NOT_SERVING first, in-flight RPCs get the
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -132,6 +133,9 @@ def serve(config: Config) -> None:
         _serve_processes(config)
         return
     running = create_server(config)
+    # What start-up built (modules, the model, compiled statements) lives as long as the process: out of
+    # the cyclic collector's way, so that its full passes do not stall requests.
+    gc.freeze()
     running.server.start()
     log.info(
         "serving",
