@@ -12,7 +12,8 @@
    them over the processes). The floor is gRPC itself: the standard health Check on the same server, a
    trivial unary RPC, measured the same way in the same run; Match is reported as a ratio of it. Server
    peak memory is the VmHWM of each server process.
-3. Splink 5 (optional extra) on the same index records, in its own process: training, then batch dedupe
+3. Splink 5 (optional extra) on the same index records, in its own process, with the blocking rules
+   quality.SCALE_BLOCKING: training, then batch dedupe
    (predict + cluster at 0.99: wall time and peak memory), then its fastest way to match one new record
    against the table (`predict_between` after `compute_tf_table`), timed per record for 100 held-out
    records.
@@ -36,12 +37,13 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from benchmarks.quality import splink_frame, splink_linker
+from benchmarks.quality import SCALE_BLOCKING, splink_frame, splink_linker
 from benchmarks.synthetic import Population, make_population
 from matching import RECORD_FIELDS
 from mpi.v1 import mpi_pb2 as pb
@@ -189,7 +191,7 @@ def serve_and_measure(url: str, held_out: list[dict[str, str]], n: int, processe
 def _splink(index: Population, new_records: Population, queue: Any) -> None:
     started = time.perf_counter()
     frame = splink_frame(index)
-    linker = splink_linker(frame)
+    linker = splink_linker(frame, SCALE_BLOCKING)
     out: dict[str, Any] = {"train_seconds": time.perf_counter() - started}
     started = time.perf_counter()
     predictions = linker.inference.predict(threshold_match_probability=0.2)
@@ -218,7 +220,13 @@ def splink(index: Population, new_records: Population) -> dict[str, Any]:
     queue: Any = multiprocessing.Queue()
     proc = multiprocessing.Process(target=_splink, args=(index, new_records, queue))
     proc.start()
-    result = queue.get()
+    while True:
+        try:
+            result: dict[str, Any] = queue.get(timeout=5)
+            break
+        except Empty:
+            if not proc.is_alive():  # killed (out of memory) or failed: say so, keep the rest
+                return {"error": f"the Splink process ended without a result (exit code {proc.exitcode})"}
     proc.join()
     return result
 

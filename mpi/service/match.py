@@ -47,7 +47,6 @@ REVIEW_PRIORITY = {"national_id_conflict": 1, "ambiguous": 2, "possible_match": 
 class PreparedRecord:
     """A record read and keyed outside the transaction (pure work, no locks held)."""
 
-    record: SourceRecord
     normalized: NormalizedRecord
     keys: tuple[str, ...]
     raw: dict[str, str]
@@ -73,7 +72,7 @@ def prepare_record(record: SourceRecord, today: date, *, source: str | None = No
     raw = record.to_dict()
     if source is not None:
         raw["source"] = source
-    return PreparedRecord(record, normalized, blocking_keys(normalized), raw, repo.content_hash(raw))
+    return PreparedRecord(normalized, blocking_keys(normalized), raw, repo.content_hash(raw))
 
 
 def corroborated_cccd(claims: dict[str, set[str]]) -> str | None:
