@@ -283,6 +283,9 @@ def main() -> None:
         "command": f"python -m benchmarks.throughput --persons {args.persons} --requests {n} "
         f"--processes {args.processes}",
         "cpus": os.cpu_count(),
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ).stdout.strip(),
     }
     results["index"] = bulk_load(index, folder, url)
     print(json.dumps(results["index"]), flush=True)
