@@ -183,3 +183,26 @@ def test_every_change_is_audited_without_personal_data(db: Database, matcher: Ma
     text = repr([(e.reason, e.details) for e in events]).lower()
     for secret in ("001090012345", "nguyen", "nguyễn", "0912345678", "1990"):
         assert secret not in text
+
+
+def test_a_decision_reached_outside_the_lock_stands_only_on_the_same_candidates(
+    db: Database, matcher: MatchService
+) -> None:
+    """Match decides a new record first without the writer lock; a record written meanwhile (another
+    client, or the one before it in the same stream) changes its candidates, and it is decided again."""
+    first, second = matcher.prepare(duc("BN1")), matcher.prepare(duc("BN2"))
+    with db.read() as session:
+        stale = matcher._provisional(session, second)
+    assert stale is not None and stale.decision.outcome == "new_person"  # nobody was there yet
+    matcher.match_batch([first], actor="test")
+    outcome = db.run_write(lambda s: matcher.match_prepared(s, second, actor="test", provisional=stale))
+    assert outcome.decision == "linked" and outcome.candidates_considered == 1
+
+    # In one batch, each record sees the ones before it although none was stored when they were read.
+    third, fourth = (
+        matcher.prepare(duc("BN3", full_name="Trần Thị Mai")),
+        matcher.prepare(duc("BN4", full_name="TRAN THI MAI")),
+    )
+    made, linked = matcher.match_batch([third, fourth], actor="test")
+    assert made.decision == "new_person" and linked.decision == "linked"
+    assert linked.person_id == made.person_id

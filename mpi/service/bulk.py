@@ -3,7 +3,7 @@ one by one in file order, in a fraction of the time.
 
 Reading and normalizing run in worker processes (every core); candidates come from an in-memory index of
 the blocking keys with the same per-key cap and the same order as the store's query
-(mpi.store.repository.candidate_profiles); each record is decided by matching.decide with the same
+(mpi.store.repository.candidate_rows); each record is decided by matching.decide with the same
 model and scoring code, its CCCD corroborated by the same rule; then everything is written in one
 transaction of Core bulk inserts: all or nothing. Every link, person and review task is audited as Match
 audits it.

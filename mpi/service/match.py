@@ -54,6 +54,22 @@ class PreparedRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class Provisional:
+    """A new record's decision reached outside the write lock, and what it was reached from."""
+
+    rows: repo.CandidateRows
+    model_version: str
+    decision: MatchDecision
+
+
+def _new_record_candidates(session: Session, p: PreparedRecord) -> repo.CandidateRows:
+    # The record is not stored yet: each block it would join is one record smaller, hence cap − 1.
+    return repo.candidate_rows(
+        session, p.keys, exclude_record_id=None, cap=CANDIDATES_PER_KEY - 1, cccd=p.normalized.cccd
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class RecordRef:
     """A stored record as a decision needs it."""
 
@@ -102,16 +118,34 @@ class MatchService:
         return prepare_record(record, self.clock().date(), source=source)
 
     def match(self, record: SourceRecord, *, actor: str) -> MatchOutcome:
-        prepared = self.prepare(record)
-        return self.db.run_write(lambda session: self.match_prepared(session, prepared, actor=actor))
+        return self.match_batch([self.prepare(record)], actor=actor)[0]
 
     def match_batch(self, batch: list[PreparedRecord], *, actor: str) -> list[MatchOutcome]:
-        """Records matched in order in one transaction: each sees the ones before it."""
+        """Records matched in order in one transaction: each sees the ones before it.
+
+        The work that needs no lock comes first: each new record is decided in a read transaction
+        (which on SQLite waits for no writer). Inside the write transaction that decision stands if the
+        record's candidates read exactly the same (a decision is a function of them and the model),
+        else it is taken again there; either way the result is the one a serial run would give."""
+        with self.db.read() as session:
+            provisional = [self._provisional(session, p) for p in batch]
         return self.db.run_write(
-            lambda session: [self.match_prepared(session, p, actor=actor) for p in batch]
+            lambda session: [
+                self.match_prepared(session, p, actor=actor, provisional=guess)
+                for p, guess in zip(batch, provisional, strict=True)
+            ]
         )
 
-    def match_prepared(self, session: Session, p: PreparedRecord, *, actor: str) -> MatchOutcome:
+    def _provisional(self, session: Session, p: PreparedRecord) -> Provisional | None:
+        if repo.record_state(session, p.raw["source"], p.raw["source_record_id"]) is not None:
+            return None  # a re-send or a new version: decided under the lock
+        rows = _new_record_candidates(session, p)
+        model = self.model
+        return Provisional(rows, model.version, decide(model, p.normalized, repo.candidate_profiles(rows)))
+
+    def match_prepared(
+        self, session: Session, p: PreparedRecord, *, actor: str, provisional: Provisional | None = None
+    ) -> MatchOutcome:
         """The whole use case inside the caller's transaction (the batch paths share it)."""
         source, sid = p.raw["source"], p.raw["source_record_id"]
         self.db.lock_keys(session, (f"record:{source}:{sid}", *p.keys))
@@ -119,8 +153,18 @@ class MatchService:
         state = repo.record_state(session, source, sid)
         link: Link | None = None
         superseded: list[str] = []
+        model = self.model  # one version for the whole transaction
         if state is None:
             change, version = RecordChange.NEW, 1
+            rows = _new_record_candidates(session, p)
+            if (
+                provisional is not None
+                and provisional.rows == rows
+                and provisional.model_version == model.version
+            ):
+                decision = provisional.decision
+            else:
+                decision = decide(model, p.normalized, repo.candidate_profiles(rows))
             record_id = repo.insert_record(
                 session,
                 raw=p.raw,
@@ -151,10 +195,7 @@ class MatchService:
                 )
                 return self.current_state(session, row, change)
             superseded = repo.supersede_open_tasks(session, row.id, now)
-        model = self.model  # one version for the whole transaction
-        decision = self.decide(
-            session, p.normalized, p.keys, record_id, model, version, new_record=change is RecordChange.NEW
-        )
+            decision = self.decide(session, p.normalized, p.keys, record_id, model, version)
         record = RecordRef(record_id, source, p.normalized, p.raw.get("address") or None)
         applied = self.apply_decision(session, record, decision, link, now, actor, superseded, model)
         return MatchOutcome(
@@ -174,20 +215,16 @@ class MatchService:
         record_id: int | None,
         model: Model,
         record_version: int | None = None,
-        *,
-        new_record: bool = False,
     ) -> MatchDecision:
-        """Candidates by blocking, minus the persons a reviewer kept this record apart from, unless the
-        record changed since the reviewer saw it: new evidence reopens the question, and says so."""
+        """A stored record's candidates by blocking, minus the persons a reviewer kept it apart from,
+        unless the record changed since the reviewer saw it: new evidence reopens the question, and
+        says so."""
         candidates = repo.candidate_profiles(
-            session, keys, exclude_record_id=record_id, cap=CANDIDATES_PER_KEY, cccd=normalized.cccd
+            repo.candidate_rows(
+                session, keys, exclude_record_id=record_id, cap=CANDIDATES_PER_KEY, cccd=normalized.cccd
+            )
         )
-        # A record stored just now has no reviewer decisions on it yet.
-        kept = (
-            repo.kept_apart_from_record(session, record_id)
-            if record_id is not None and not new_record
-            else {}
-        )
+        kept = repo.kept_apart_from_record(session, record_id) if record_id is not None else {}
         if not kept:
             return decide(model, normalized, candidates)
         newer = {

@@ -8,9 +8,10 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
+from typing import cast as typed
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, text, union, update
+from sqlalchemy import Table, Text, bindparam, cast, delete, func, insert, select, text, union, update
 from sqlalchemy.orm import Session
 
 from matching import CandidateProfile
@@ -31,7 +32,7 @@ from mpi.store.models import (
 # The Match path runs Core statements built once here on the session's connection: the ORM's unit of work
 # costs more than the database itself for the few rows one match writes (benchmarks/throughput.py).
 def _table(model: type[Any]) -> Table:
-    return cast(Table, model.__table__)
+    return typed(Table, model.__table__)
 
 
 _records, _links, _persons = _table(SourceRecordRow), _table(Link), _table(Person)
@@ -70,7 +71,7 @@ def _candidate_query() -> Any:
         .where(_persons.c.national_id == bindparam("cccd"), holder.c.valid_to.is_(None)),
     ).subquery()
     return (
-        select(_records.c.normalized, _links.c.person_id, _persons.c.national_id)
+        select(cast(_records.c.normalized, Text), _links.c.person_id, _persons.c.national_id)
         .select_from(ids)
         .join(_records, _records.c.id == ids.c.record_id)
         .join(_links, (_links.c.record_id == _records.c.id) & _links.c.valid_to.is_(None))
@@ -289,23 +290,33 @@ def replace_blocking_keys(session: Session, record_id: int, keys: Iterable[str])
         session.execute(insert(BlockingKey), rows)
 
 
-def candidate_profiles(
+CandidateRows = frozenset[
+    tuple[str, str, str | None]
+]  # (stored profile as JSON text, person, its national ID)
+
+
+def candidate_rows(
     session: Session,
     keys: Sequence[str],
     *,
     exclude_record_id: int | None,
     cap: int,
     cccd: str | None,
-) -> list[CandidateProfile]:
-    """Profiles of the linked records sharing a blocking key of at most `cap` records, plus every
-    profile of the person holding `cccd` (_candidate_query)."""
+) -> CandidateRows:
+    """The linked records sharing a blocking key of at most `cap` records, plus every record of the
+    person holding `cccd` (_candidate_query), as comparable rows: two reads that return the same rows
+    lead to the same decision."""
     if not keys and cccd is None:
-        return []
+        return frozenset()
     rows = session.connection().execute(
         _CANDIDATES, {"keys": list(keys), "cap": cap, "cccd": cccd, "exclude": exclude_record_id or -1}
     )
+    return frozenset((text_, person_id, national_id) for text_, person_id, national_id in rows)
+
+
+def candidate_profiles(rows: CandidateRows) -> list[CandidateProfile]:
     return [
-        CandidateProfile(person_id, national_id, dict_to_normalized(normalized))
+        CandidateProfile(person_id, national_id, dict_to_normalized(json.loads(normalized)))
         for normalized, person_id, national_id in rows
     ]
 
