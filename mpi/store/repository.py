@@ -8,10 +8,24 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from typing import cast as typed
 
-from sqlalchemy import Table, Text, bindparam, cast, delete, func, insert, select, text, union, update
+from sqlalchemy import (
+    Table,
+    Text,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    union,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from matching import CandidateProfile
@@ -48,24 +62,27 @@ _INSERT_TASK = insert(_table(ReviewTask))
 _INSERT_AUDIT = insert(_table(AuditEvent))
 
 
-def _candidate_query() -> Any:
+@lru_cache(maxsize=64)
+def _candidate_query(key_count: int) -> Any:
     """Profiles of the records sharing a blocking key, plus every record of the person holding `cccd`;
-    minus the record being matched. A key shared by more than `cap` records (the record itself
-    included) is left out whole: it is too common to tell anyone apart ("nguyen van" born in 1985 at
-    national scale), and taking an arbitrary `cap` of it would be a lottery. One window function
-    (SQLite ≥ 3.25, PostgreSQL)."""
+    minus the record being matched. A key shared by more than `cap` records is left out whole: it is too
+    common to tell anyone apart ("nguyen van" born in 1985 at national scale), and taking an arbitrary
+    `cap` of it would be a lottery. Each key reads at most cap + 1 index entries (enough to know it is
+    too big), so a match costs the same at a million persons as at a thousand; one statement per number
+    of keys, built once."""
     keys = _table(BlockingKey)
-    ranked = (
-        select(
-            keys.c.record_id,
-            func.count().over(partition_by=keys.c.key).label("n"),
-        )
-        .where(keys.c.key.in_(bindparam("keys", expanding=True)))
+    per_key = [
+        select(keys.c.key, keys.c.record_id)
+        .where(keys.c.key == bindparam(f"k{i}"))
+        .limit(bindparam("over_cap"))
         .subquery()
-    )
+        for i in range(key_count)
+    ]
+    hits = union_all(*(select(part.c.key, part.c.record_id) for part in per_key)).subquery()
+    small = select(hits.c.key).group_by(hits.c.key).having(func.count() <= bindparam("cap"))
     holder = _links.alias("holder_links")
     ids = union(
-        select(ranked.c.record_id).where(ranked.c.n <= bindparam("cap")),
+        select(hits.c.record_id).where(hits.c.key.in_(small)),
         select(holder.c.record_id)
         .join(_persons, _persons.c.id == holder.c.person_id)
         .where(_persons.c.national_id == bindparam("cccd"), holder.c.valid_to.is_(None)),
@@ -80,7 +97,6 @@ def _candidate_query() -> Any:
     )
 
 
-_CANDIDATES = _candidate_query()
 _PERSON_RECORDS = (
     select(_records.c.id, _records.c.source, _records.c.normalized, _records.c.raw, _records.c.updated_at)
     .join(_links, (_links.c.record_id == _records.c.id) & _links.c.valid_to.is_(None))
@@ -306,11 +322,11 @@ def candidate_rows(
     """The linked records sharing a blocking key of at most `cap` records, plus every record of the
     person holding `cccd` (_candidate_query), as comparable rows: two reads that return the same rows
     lead to the same decision."""
-    if not keys and cccd is None:
+    if not keys:  # every record has at least its name key (matching.blocking)
         return frozenset()
-    rows = session.connection().execute(
-        _CANDIDATES, {"keys": list(keys), "cap": cap, "cccd": cccd, "exclude": exclude_record_id or -1}
-    )
+    params: dict[str, Any] = {f"k{i}": key for i, key in enumerate(keys)}
+    params.update(cap=cap, over_cap=cap + 1, cccd=cccd, exclude=exclude_record_id or -1)
+    rows = session.connection().execute(_candidate_query(len(keys)), params)
     return frozenset((text_, person_id, national_id) for text_, person_id, national_id in rows)
 
 
