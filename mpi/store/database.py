@@ -32,8 +32,6 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # PostgreSQL SQLSTATEs worth a retry: serialization failure, deadlock, unique violation after a race.
 _RETRYABLE_PG = {"40001", "40P01", "23505"}
 MAX_ATTEMPTS = 8
-MMAP_BYTES = 1 << 30
-CACHE_KIB = 64 * 1024
 
 
 class Database:
@@ -144,10 +142,6 @@ def _create_engine(url: str, *, echo: bool, immediate: bool) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
-        # Candidate retrieval reads a few hundred pages of a large file at random: map it and keep a
-        # page cache, instead of a system call per page (MMAP_BYTES bounds what the mapping adds to RSS).
-        cursor.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
-        cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
