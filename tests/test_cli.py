@@ -111,3 +111,20 @@ def test_unreadable_files_stop_with_a_message(
 def test_a_missing_file_is_a_clear_error(tmp_path: Path, sqlite_url: str, capsys) -> None:
     assert main(["ingest", str(tmp_path / "nope.csv"), "--db", sqlite_url]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_bulk_load_of_an_empty_index_then_refused_on_a_full_one(
+    tmp_path: Path, sqlite_url: str, capsys
+) -> None:
+    population = make_population(150, seed=21)
+    records = write_csv(tmp_path / "records.csv", population.records, RECORD_FIELDS)
+    assert main(["ingest", str(records), "--bulk", "--db", sqlite_url]) == 0
+    out = capsys.readouterr().out
+    assert f"bulk load (csv): {len(population.records)} rows read" in out and "0 rejected" in out
+    assert main(["export", str(tmp_path / "out.csv"), "--db", sqlite_url]) == 0
+    assert len(read_csv(tmp_path / "out.csv")) == len(population.records)
+
+    assert main(["ingest", str(records), "--bulk", "--db", sqlite_url]) == 2
+    assert "bulk load needs an empty index" in capsys.readouterr().err
+    assert main(["ingest", str(records), "--db", sqlite_url]) == 0  # the normal path takes it: unchanged
+    assert f"{len(population.records)} unchanged" in capsys.readouterr().out
