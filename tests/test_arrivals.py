@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from itertools import count
 
 import pytest
 
@@ -39,3 +40,16 @@ def test_a_broken_stream_raises_its_error_after_what_came_before() -> None:
         for batch in arriving_batches(items(), 8):
             seen += batch
     assert seen == [1]
+
+
+def test_the_reader_stops_when_the_stream_is_abandoned() -> None:
+    """An RPC that ends early (an abort) leaves no reader thread waiting to hand over its read-ahead."""
+    before = {t for t in threading.enumerate() if t.name == "stream-reader"}
+    batches = arriving_batches(count(), 4)
+    first = next(batches)
+    assert first == list(range(len(first)))  # the reader runs ahead of the consumer
+    batches.close()
+    readers = [t for t in threading.enumerate() if t.name == "stream-reader" and t not in before]
+    for reader in readers:
+        reader.join(timeout=5)
+    assert readers and not any(r.is_alive() for r in readers)

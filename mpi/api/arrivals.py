@@ -15,17 +15,35 @@ _END = object()
 def arriving_batches(items: Iterator[T], max_size: int) -> Iterator[list[T]]:
     """Lists of 1 to `max_size` items in order: the next item (waiting for it), then whatever else has
     already arrived. A reader thread pulls `items`; its error, if any, is raised here."""
-    arrived: queue.Queue[object] = queue.Queue(maxsize=4 * max_size)
+    arrived: queue.Queue[object] = queue.Queue(maxsize=4 * max_size)  # a bounded read-ahead
+    stopped = threading.Event()  # the consumer went away (the RPC ended): the reader must not wait on
+
+    def hand_over(item: object) -> bool:
+        while not stopped.is_set():
+            try:
+                arrived.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
 
     def read() -> None:
         try:
             for item in items:
-                arrived.put(item)
+                if not hand_over(item):
+                    return
         except BaseException as error:  # the stream broke (cancelled, deadline): tell the consumer
-            arrived.put(error)
-        arrived.put(_END)
+            hand_over(error)
+        hand_over(_END)
 
     threading.Thread(target=read, name="stream-reader", daemon=True).start()
+    try:
+        yield from _batches(arrived, max_size)
+    finally:
+        stopped.set()
+
+
+def _batches(arrived: queue.Queue[object], max_size: int) -> Iterator[list[T]]:
     ended, error = False, None
     while not ended:
         batch: list[T] = []

@@ -283,29 +283,15 @@ class BulkLoad:
             values.update(golden_values(records, values))
             yield {**values, "id": person.id, "national_id": person.national_id}
 
-    def record_rows(self) -> Iterator[tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]]:
+    def record_rows(self) -> Iterator[repo.NewRecordRows]:
         for ordinal, p in enumerate(self.records):
-            record_id = ordinal + 1
-            yield (
-                {
-                    "id": record_id,
-                    "source": p.raw["source"],
-                    "source_record_id": p.raw["source_record_id"],
-                    "version": 1,
-                    "content_hash": p.content_hash,
-                    "raw": p.raw,
-                    "normalized": normalized_to_dict(p.normalized),
-                    "created_at": self.now,
-                    "updated_at": self.now,
-                },
-                {
-                    "record_id": record_id,
-                    "version": 1,
-                    "content_hash": p.content_hash,
-                    "raw": p.raw,
-                    "created_at": self.now,
-                },
-                [{"key": key, "record_id": record_id} for key in p.keys],
+            yield repo.new_record_rows(
+                ordinal + 1,
+                raw=p.raw,
+                normalized=normalized_to_dict(p.normalized),
+                content_hash=p.content_hash,
+                keys=p.keys,
+                now=self.now,
             )
 
 

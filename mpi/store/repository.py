@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from itertools import islice
+from typing import Any, TypeVar
 from typing import cast as typed
 
 from sqlalchemy import (
@@ -41,6 +42,8 @@ from mpi.store.models import (
     ReviewTask,
     SourceRecordRow,
 )
+
+T = TypeVar("T")
 
 
 # The Match path runs Core statements built once here on the session's connection: the ORM's unit of work
@@ -140,38 +143,52 @@ def record_state(session: Session, source: str, source_record_id: str) -> Record
     return RecordState(*row) if row is not None else None
 
 
-def insert_record(
-    session: Session,
+NewRecordRows = tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]
+
+
+def new_record_rows(
+    record_id: int | None,
     *,
     raw: dict[str, str],
     normalized: dict[str, Any],
     content_hash: str,
     keys: Sequence[str],
     now: datetime,
-) -> int:
-    """A record seen for the first time: its row, its first version and its blocking keys."""
+) -> NewRecordRows:
+    """A record seen for the first time: its row, its first version and its blocking keys (the row
+    without an id when the store assigns it)."""
+    row = {
+        "source": raw["source"],
+        "source_record_id": raw["source_record_id"],
+        "version": 1,
+        "content_hash": content_hash,
+        "raw": raw,
+        "normalized": normalized,
+        "created_at": now,
+        "updated_at": now,
+    }
+    if record_id is not None:
+        row["id"] = record_id
+    version = {
+        "record_id": record_id,
+        "version": 1,
+        "content_hash": content_hash,
+        "raw": raw,
+        "created_at": now,
+    }
+    return row, version, [{"key": key, "record_id": record_id} for key in keys]
+
+
+def insert_record(session: Session, **values: Any) -> int:
+    """Store a record seen for the first time (new_record_rows' keywords); its id."""
+    row, version, keys = new_record_rows(None, **values)
     connection = session.connection()
-    inserted = connection.execute(
-        _INSERT_RECORD,
-        {
-            "source": raw["source"],
-            "source_record_id": raw["source_record_id"],
-            "version": 1,
-            "content_hash": content_hash,
-            "raw": raw,
-            "normalized": normalized,
-            "created_at": now,
-            "updated_at": now,
-        },
-    ).inserted_primary_key
+    inserted = connection.execute(_INSERT_RECORD, row).inserted_primary_key
     assert inserted is not None
     record_id: int = inserted[0]
-    connection.execute(
-        _INSERT_VERSION,
-        {"record_id": record_id, "version": 1, "content_hash": content_hash, "raw": raw, "created_at": now},
-    )
+    connection.execute(_INSERT_VERSION, {**version, "record_id": record_id})
     if keys:
-        connection.execute(_INSERT_KEYS, [{"key": key, "record_id": record_id} for key in keys])
+        connection.execute(_INSERT_KEYS, [{**k, "record_id": record_id} for k in keys])
     return record_id
 
 
@@ -182,22 +199,17 @@ def has_records(session: Session) -> bool:
 BULK_CHUNK = 5_000
 
 
-def _in_chunks(connection: Any, statement: Any, rows: Iterable[dict[str, Any]]) -> None:
-    chunk: list[dict[str, Any]] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == BULK_CHUNK:
-            connection.execute(statement, chunk)
-            chunk = []
-    if chunk:
-        connection.execute(statement, chunk)
+def _chunks(rows: Iterable[T]) -> Iterator[list[T]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, BULK_CHUNK)):
+        yield chunk
 
 
 def bulk_insert(
     session: Session,
     *,
     persons: Iterable[dict[str, Any]],
-    records: Iterable[tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]],
+    records: Iterable[NewRecordRows],
     links: Iterable[dict[str, Any]],
     tasks: Iterable[dict[str, Any]],
     audits: Iterable[dict[str, Any]],
@@ -205,29 +217,20 @@ def bulk_insert(
     """The rows of a bulk load (mpi.service.bulk), by executemany in chunks; records carry their ids
     (rows, first versions, blocking keys), so the id sequence is moved past them afterwards."""
     connection = session.connection()
-    _in_chunks(connection, _INSERT_PERSON, persons)
-    batch: list[tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]] = []
-
-    def flush() -> None:
-        connection.execute(_INSERT_RECORD, [r for r, _, _ in batch])
-        connection.execute(_INSERT_VERSION, [v for _, v, _ in batch])
-        if keys := [k for _, _, ks in batch for k in ks]:
+    for chunk in _chunks(persons):
+        connection.execute(_INSERT_PERSON, chunk)
+    for batch in _chunks(records):
+        connection.execute(_INSERT_RECORD, [row for row, _, _ in batch])
+        connection.execute(_INSERT_VERSION, [version for _, version, _ in batch])
+        if keys := [key for _, _, keys_of in batch for key in keys_of]:
             connection.execute(_INSERT_KEYS, keys)
-        batch.clear()
-
-    for item in records:
-        batch.append(item)
-        if len(batch) == BULK_CHUNK:
-            flush()
-    if batch:
-        flush()
     if connection.dialect.name == "postgresql":
         connection.execute(
             text("SELECT setval(pg_get_serial_sequence('source_records', 'id'), max(id)) FROM source_records")
         )
-    _in_chunks(connection, _INSERT_LINK, links)
-    _in_chunks(connection, _INSERT_TASK, tasks)
-    _in_chunks(connection, _INSERT_AUDIT, audits)
+    for statement, rows in ((_INSERT_LINK, links), (_INSERT_TASK, tasks), (_INSERT_AUDIT, audits)):
+        for chunk in _chunks(rows):
+            connection.execute(statement, chunk)
 
 
 def insert_person(session: Session, values: dict[str, Any]) -> None:
