@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from matching.places import PROVINCES_BEFORE_2025
 from matching.text import collapse_spaces, fold
 
 _ABBREVIATIONS = {
@@ -61,3 +62,33 @@ def address_similarity(a: str, b: str) -> float:
     if not x or not y:
         return 0.0
     return len(x & y) / len(x | y)
+
+
+# Folded province names (matching.places, from shared/domain/vn_cccd_province_codes.csv) as token tuples,
+# and the short forms clerks write; Huế is the 2025 name of Thừa Thiên Huế
+# (shared/domain/vn_provinces_2025.csv).
+_PROVINCE_NAMES: dict[tuple[str, ...], str] = {
+    **{tuple(normalize_address(name).split()): code for code, name in PROVINCES_BEFORE_2025.items()},
+    ("hcm",): "79",
+    ("tphcm",): "79",
+    ("sai", "gon"): "79",
+    ("hue",): "46",
+    ("vung", "tau"): "77",
+}
+_LONGEST_NAME = max(len(tokens) for tokens in _PROVINCE_NAMES)
+_COUNTRY = ("viet", "nam")
+
+
+def province_in_address(normalized: str) -> str | None:
+    """The province code an address names as its last part ("…, TP. Bắc Giang" → "24"), else None.
+
+    An address is written from the house to the province, so only its end is read: a street named after
+    a province ("Lạng Sơn street") earlier in the text is no province."""
+    tokens = tuple(normalized.split())
+    if tokens[-2:] == _COUNTRY:
+        tokens = tokens[:-2]
+    for length in range(min(_LONGEST_NAME, len(tokens)), 0, -1):
+        code = _PROVINCE_NAMES.get(tokens[-length:])
+        if code is not None:
+            return code
+    return None

@@ -12,13 +12,14 @@ not say) is implicit and neutral: absence is not evidence.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import jellyfish
 
 from matching.addresses import address_similarity
 from matching.identifiers import digits_apart
+from matching.name_variants import COMMON_MIDDLE_NAMES, COMMON_SURNAMES
 from matching.normalize import NormalizedRecord
 from matching.phonetic import phonetic_token
 from matching.places import same_province
@@ -27,6 +28,7 @@ from matching.syllables import is_syllable
 
 MISSING = "missing"
 DIFFERENT = "different"
+ONE_LETTER = "one_letter"  # two real given names one letter apart
 
 
 @dataclass(frozen=True)
@@ -55,9 +57,25 @@ def compare_family_name(a: NormalizedRecord, b: NormalizedRecord) -> str:
         return "variant"  # Vũ/Võ, Hoàng/Huỳnh
     if a.name.phonetic[:-1] == b.name.phonetic[:-1]:
         return "phonetic"
+    if _family_slip(x, y):
+        return "typo"
     if _jaro_winkler(" ".join(x), " ".join(y)) >= 0.92:
         return "jaro_winkler_0.92"
     return "family_only" if x[0] == y[0] else DIFFERENT
+
+
+def _family_slip(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
+    """One keystroke apart (the first letter too: "Uguyễn", which Jaro-Winkler punishes), unless the two
+    words that differ are two known surnames (Lê/Lý) or two known middle names (Văn/Tấn, Đức/Duy): those
+    are two families or two names. Other middle-name slips make real syllables as often as not (Thị typed
+    "hị" or "ghị", Mai typed "Ma"), so being a word proves nothing there."""
+    if jellyfish.damerau_levenshtein_distance(" ".join(x), " ".join(y)) != 1:
+        return False
+    if len(x) != len(y):
+        return True  # a space slipped in or out
+    i, p, q = next((i, p, q) for i, (p, q) in enumerate(zip(x, y, strict=True)) if p != q)
+    known = COMMON_SURNAMES if i == 0 else COMMON_MIDDLE_NAMES
+    return not (p in known and q in known)
 
 
 def compare_given_name(a: NormalizedRecord, b: NormalizedRecord) -> str:
@@ -67,10 +85,15 @@ def compare_given_name(a: NormalizedRecord, b: NormalizedRecord) -> str:
         return "exact" if a.name.canonical.split(" ")[-1] == b.name.canonical.split(" ")[-1] else "folded"
     if a.name.variants[-1] == b.name.variants[-1] or phonetic_token(x) == phonetic_token(y):
         return "phonetic"  # Phúc/Phước, Trung/Chung, Bình/Bìn
+    one_slip = jellyfish.damerau_levenshtein_distance(x, y) == 1
+    if one_slip and not (is_syllable(x) and is_syllable(y)):
+        return "typo"  # one slip that made a non-word ("Qunnh"), however alike the two look
     if _jaro_winkler(x, y) >= 0.9:
         return "jaro_winkler_0.9"
-    if jellyfish.damerau_levenshtein_distance(x, y) == 1 and not (is_syllable(x) and is_syllable(y)):
-        return "typo"  # one slip that made a non-word ("Qunnh"); two real names one letter apart differ
+    if one_slip:
+        # Huy/Hy, Minh/Vinh: twins are named so, and a slip can make a word too. It vetoes a link by
+        # weight like a different name (decide.py); only a matching CCCD and birth date let it through.
+        return ONE_LETTER
     return DIFFERENT
 
 
@@ -150,8 +173,35 @@ def compare_contact(a: NormalizedRecord, b: NormalizedRecord) -> str:
     return DIFFERENT
 
 
+def compare_family_name_v1(a: NormalizedRecord, b: NormalizedRecord) -> str:
+    """vietnamese-v1 had no family-name typo level: such a pair fell to the levels after it."""
+    level = compare_family_name(a, b)
+    if level != "typo":
+        return level
+    x, y = a.name.folded_tokens[:-1], b.name.folded_tokens[:-1]
+    if _jaro_winkler(" ".join(x), " ".join(y)) >= 0.92:
+        return "jaro_winkler_0.92"
+    return "family_only" if x[0] == y[0] else DIFFERENT
+
+
+def compare_given_name_v1(a: NormalizedRecord, b: NormalizedRecord) -> str:
+    """vietnamese-v1 had no one-letter level (two real names one letter apart were different) and put
+    Jaro-Winkler before typos."""
+    level = compare_given_name(a, b)
+    if level == "typo" and _jaro_winkler(a.name.given, b.name.given) >= 0.9:
+        return "jaro_winkler_0.9"
+    return DIFFERENT if level == ONE_LETTER else level
+
+
 def _family_token(r: NormalizedRecord) -> str | None:
     return r.name.family if len(r.name.folded_tokens) > 1 else None
+
+
+def _family_and_middle(r: NormalizedRecord) -> str | None:
+    """What the family_name comparison compares: "Nguyễn Văn" is shared by a sixth of the men, "Nguyễn
+    Gia" by few, and agreeing on the second says more about identity than the surname alone tells."""
+    tokens = r.name.folded_tokens
+    return " ".join(tokens[:-1]) if len(tokens) > 1 else None
 
 
 def _given_token(r: NormalizedRecord) -> str | None:
@@ -161,14 +211,14 @@ def _given_token(r: NormalizedRecord) -> str | None:
 VIETNAMESE_COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
         "family_name",
-        ("exact", "folded", "variant", "phonetic", "jaro_winkler_0.92", "family_only", DIFFERENT),
+        ("exact", "folded", "variant", "phonetic", "typo", "jaro_winkler_0.92", "family_only", DIFFERENT),
         compare_family_name,
         tf_levels=frozenset({"exact", "folded"}),
-        tf_value=_family_token,
+        tf_value=_family_and_middle,
     ),
     Comparison(
         "given_name",
-        ("exact", "folded", "phonetic", "jaro_winkler_0.9", "typo", DIFFERENT),
+        ("exact", "folded", "phonetic", "typo", "jaro_winkler_0.9", ONE_LETTER, DIFFERENT),
         compare_given_name,
         tf_levels=frozenset({"exact", "folded"}),
         tf_value=_given_token,
@@ -198,3 +248,22 @@ VIETNAMESE_COMPARISONS: tuple[Comparison, ...] = (
 def comparison_vector(comparisons: tuple[Comparison, ...], a: Any, b: Any) -> tuple[str, ...]:
     """The level of every comparison for one pair, in the set's order."""
     return tuple(c.compare(a, b) for c in comparisons)
+
+
+# Models trained before the family-name typo level, the one-letter given-name level and the
+# family-and-middle-name frequencies (stored in a deployment's database) keep scoring
+# with the comparisons they were trained on.
+VIETNAMESE_COMPARISONS_V1: tuple[Comparison, ...] = (
+    replace(
+        VIETNAMESE_COMPARISONS[0],
+        levels=tuple(level for level in VIETNAMESE_COMPARISONS[0].levels if level != "typo"),
+        compare=compare_family_name_v1,
+        tf_value=_family_token,
+    ),
+    replace(
+        VIETNAMESE_COMPARISONS[1],
+        levels=tuple(level for level in VIETNAMESE_COMPARISONS[1].levels if level != ONE_LETTER),
+        compare=compare_given_name_v1,
+    ),
+    *VIETNAMESE_COMPARISONS[2:],
+)

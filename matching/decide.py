@@ -18,13 +18,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from matching.compare import DIFFERENT
+from matching.compare import DIFFERENT, ONE_LETTER
 from matching.identifiers import cccd_contradictions, digits_apart
 from matching.model import Model
 from matching.normalize import NormalizedRecord
 from matching.score import PairScore, score_pair
 
 MAX_REPORTED_CANDIDATES = 5
+# Levels of a veto field that stop a link by weight: the names of two people, not one person's slip.
+_DISAGREEING = frozenset({DIFFERENT, ONE_LETTER})
 
 
 class Outcome(StrEnum):
@@ -124,7 +126,7 @@ def _rules(model: Model, record: NormalizedRecord, ranked: list[PersonScore]) ->
     weight = top.score.match_weight
     runner_up = ranked[1].score.match_weight if len(ranked) > 1 else None
     if weight >= model.link_threshold:
-        if vetoed := [f for f in model.vetoes if top.score.level(f) == DIFFERENT]:
+        if vetoed := [f for f in model.vetoes if top.score.level(f) in _DISAGREEING]:
             return MatchDecision(
                 Outcome.REVIEW,
                 f"strong match, but {' and '.join(vetoed)} disagree: "
@@ -167,8 +169,13 @@ def _rules(model: Model, record: NormalizedRecord, ranked: list[PersonScore]) ->
 
 
 def _demographics_agree(score: PairScore) -> bool:
+    """Enough agreement beside the same CCCD to link: a given name one letter off ("Hy" for Huy) only
+    with the whole birth date agreeing, which a twin's card typed into the record would also show, but
+    twins one letter apart who swap cards are rarer than clerks who drop a letter."""
+    given = score.level("given_name")
     return (
-        score.level("given_name") != DIFFERENT
+        given != DIFFERENT
+        and (given != ONE_LETTER or score.level("birth_date") == "exact")
         and score.level("family_name") != DIFFERENT
         and score.level("birth_date") not in (DIFFERENT, "years_apart_1")
         and score.level("sex") != DIFFERENT

@@ -19,13 +19,17 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
-from matching.compare import MISSING, VIETNAMESE_COMPARISONS, Comparison
+from matching.compare import MISSING, VIETNAMESE_COMPARISONS, VIETNAMESE_COMPARISONS_V1, Comparison
 
 # A term-frequency adjustment beyond this many bits either way says more about sparse data than about
 # identity.
 MAX_TF_ADJUSTMENT = 6.0
 TF_ADJUSTMENT = "tf_adjustment"  # the explanation's label of a term-frequency correction
-COMPARISON_SETS: dict[str, tuple[Comparison, ...]] = {"vietnamese-v1": VIETNAMESE_COMPARISONS}
+COMPARISON_SETS: dict[str, tuple[Comparison, ...]] = {
+    "vietnamese-v1": VIETNAMESE_COMPARISONS_V1,
+    # + a family-name typo level, a one-letter given-name level, family + middle name frequencies
+    "vietnamese-v2": VIETNAMESE_COMPARISONS,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +83,8 @@ class Model:
     link_threshold: float  # total match weight at or above which a link is automatic
     review_threshold: float  # at or above which a human looks; below, a new person
     ambiguity_margin: float  # a runner-up within this many bits makes the choice ambiguous
-    # Fields whose "different" level no weight may override into an automatic link (decide.py).
+    # Fields whose "different" (or "one_letter") level no weight may override into an automatic link
+    # (decide.py).
     vetoes: tuple[str, ...] = ()
     term_frequencies: dict[str, TermFrequencies] = field(default_factory=dict)
     training: dict[str, Any] = field(default_factory=dict)  # what it was trained on, for `mpi model show`
@@ -122,7 +127,7 @@ def untrained_model() -> Model:
     people share a CCCD. The starting point of training, and usable (if not tuned) on its own."""
     return Model(
         version="untrained-2026.12",
-        comparison_set="vietnamese-v1",
+        comparison_set="vietnamese-v2",
         probability_two_random_records_match=1e-3,
         levels={
             "family_name": _field(
@@ -131,6 +136,7 @@ def untrained_model() -> Model:
                 variant=(0.01, 2e-3),
                 phonetic=(0.01, 5e-3),
                 **{"jaro_winkler_0.92": (0.03, 0.01)},
+                typo=(0.02, 2e-3),
                 family_only=(0.03, 0.15),
                 different=(0.02, 0.8),
             ),
@@ -140,7 +146,8 @@ def untrained_model() -> Model:
                 phonetic=(0.03, 5e-3),
                 **{"jaro_winkler_0.9": (0.04, 0.01)},
                 typo=(0.01, 1e-3),
-                different=(0.02, 0.97),
+                one_letter=(0.005, 0.01),
+                different=(0.02, 0.96),
             ),
             "birth_date": _field(
                 exact=(0.6, 3.9e-5),

@@ -85,6 +85,7 @@ def parse_name(text: str) -> PersonName | FieldProblem:
     canonical = canonical_name(text)
     if not canonical or not any(c.isalpha() for c in canonical):
         return FieldProblem("full_name", "has no letters")
+    tokens = tuple(fold(canonical).split(" "))
     return PersonName(
-        canonical=canonical, folded_tokens=in_vietnamese_order(tuple(fold(canonical).split(" ")))
+        canonical=canonical, folded_tokens=in_vietnamese_order(tokens, marked=not canonical.isascii())
     )

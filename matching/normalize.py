@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from matching.addresses import normalize_address
+from matching.addresses import normalize_address, province_in_address
 from matching.dates import PartialDate, iso_to_partial_date, parse_birth_date
 from matching.errors import FieldProblem, InvalidRecord
 from matching.identifiers import (
@@ -91,6 +91,9 @@ def normalize_record(record: SourceRecord, *, today: date | None = None) -> Norm
     if isinstance(national_id, IdentityDocument) and national_id.kind is DocumentKind.CMND:
         legacy_ids = tuple(dict.fromkeys((*legacy_ids, national_id.number)))
     values["legacy_ids"] = legacy_ids
+    if values["province_code"] is None and values["address"]:
+        # The province the address names is the record's province when the field was left empty.
+        values["province_code"] = province_in_address(values["address"])
     return NormalizedRecord(**values)
 
 

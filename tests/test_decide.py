@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from matching import (
@@ -44,6 +46,68 @@ def test_same_consistent_cccd_and_agreeing_name_links_deterministically() -> Non
     decision = decide(MODEL, incoming, [CandidateProfile("p1", "001090012345", DUC)])
     assert decision.outcome is Outcome.LINK and decision.person_id == "p1"
     assert "same CCCD" in decision.reason
+
+
+def test_same_cccd_with_a_slipped_surname_still_links() -> None:
+    # "Ngayễn" for Nguyễn, and the given name Đức is no surname: nothing but a typing slip disagrees.
+    incoming = rec("Ngayễn Văn Đức", birth_date="1990", national_id="001090012345")
+    decision = decide(MODEL, incoming, [CandidateProfile("p1", "001090012345", DUC)])
+    assert decision.outcome is Outcome.LINK and decision.person_id == "p1"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        ("Uguyễn Bảo Nam", "Nguyễn Bảo Nam", "typo"),  # the first letter, which Jaro-Winkler punishes
+        ("Lâm hTành Mạnh", "Lâm Thành Mạnh", "typo"),  # two letters swapped in the middle name
+        ("Trầ Công Phúc", "Trần Công Phúc", "typo"),  # a surname lost its last letter
+        ("Võ ghị Hạnh", "Võ Thị Hạnh", "typo"),  # a slip that made another word
+        ("Nguyễn Văn Hoa", "Nguyễn Tấn Hoa", "jaro_winkler_0.92"),  # two known middle names
+        ("Lê Văn An", "Lý Văn An", "different"),  # two surnames one letter apart are two families
+    ],
+)
+def test_family_name_slips_have_their_own_level(a: str, b: str, level: str) -> None:
+    assert score_pair(MODEL, rec(a), rec(b)).level("family_name") == level
+
+
+def test_models_of_the_first_comparison_set_score_as_they_were_trained() -> None:
+    """A model a deployment trained before vietnamese-v2 keeps its levels: no family typo, no one-letter."""
+    v1 = replace(MODEL, comparison_set="vietnamese-v1")
+    new_levels = {"family_name": "typo", "given_name": "one_letter"}
+    v1 = v1.with_levels(
+        {
+            field: {k: v for k, v in levels.items() if k != new_levels.get(field)}
+            for field, levels in v1.levels.items()
+        }
+    )
+    family = score_pair(v1, rec("Lâm hTành Mạnh"), rec("Lâm Thành Mạnh")).level("family_name")
+    assert family == "jaro_winkler_0.92"
+    assert score_pair(v1, rec("Trầ Công Phúc"), rec("Trần Công Phúc")).level("family_name") == "different"
+    assert score_pair(v1, rec("Nguyễn Văn Đắc"), DUC).level("given_name") == "different"
+
+
+def test_same_cccd_and_birth_date_let_a_given_name_one_letter_off_link() -> None:
+    dac = rec("Nguyễn Văn Đắc", birth_date="1990-05-01", sex="male", national_id="001090012345")
+    assert score_pair(MODEL, dac, DUC).level("given_name") == "one_letter"  # Đắc, Đức: two real names
+    assert decide(MODEL, dac, [CandidateProfile("p1", "001090012345", DUC)]).outcome is Outcome.LINK
+    year_only = rec("Nguyễn Văn Đắc", birth_date="1990", national_id="001090012345")
+    decision = decide(MODEL, year_only, [CandidateProfile("p1", "001090012345", DUC)])
+    assert decision.review_type is ReviewType.NATIONAL_ID_CONFLICT
+
+
+def test_a_given_name_one_letter_off_vetoes_a_link_by_weight() -> None:
+    # Twins Minh and Vinh: one household, one birth date, one phone; no CCCD to tell them apart.
+    household = {
+        "birth_date": "2001-03-04",
+        "sex": "male",
+        "phone": "0912345678",
+        "address": "12 Lê Lợi, Huế",
+    }
+    minh, vinh = rec("Lê Văn Minh", **household), rec("Lê Văn Vinh", **household)
+    decision = decide(MODEL, vinh, [CandidateProfile("p1", None, minh)])
+    assert decision.best is not None and decision.best.score.level("given_name") == "one_letter"
+    assert decision.best.score.match_weight >= MODEL.link_threshold
+    assert decision.outcome is Outcome.REVIEW and "given_name" in decision.reason
 
 
 def test_same_cccd_with_another_name_is_a_conflict_not_a_link() -> None:

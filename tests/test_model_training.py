@@ -72,10 +72,10 @@ def test_training_learns_weights_in_the_right_direction(trained) -> None:
     assert model.version.startswith("fs-")
 
 
-def test_common_surnames_weigh_less_than_rare_ones(trained) -> None:
+def test_common_family_and_middle_names_weigh_less_than_rare_ones(trained) -> None:
     model, _ = trained
-    tf = model.term_frequencies["family_name"]
-    assert tf.adjustment("nguyen") < 0 < tf.adjustment("khuc")
+    tf = model.term_frequencies["family_name"]  # family and middle names, as the comparison compares
+    assert tf.adjustment("nguyen van") < 0 < tf.adjustment("khuc van")
 
 
 def test_an_explanation_lists_the_tf_adjustment_and_sums_to_the_weight(trained) -> None:

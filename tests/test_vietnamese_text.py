@@ -10,11 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matching import FieldProblem, InvalidRecord, SourceRecord, normalize_record
-from matching.addresses import address_similarity, normalize_address
+from matching.addresses import address_similarity, normalize_address, province_in_address
 from matching.dates import parse_birth_date
 from matching.encodings import repair_encoding
 from matching.identifiers import parse_bhyt_card, parse_insurance_numbers, parse_national_id
-from matching.name_variants import in_vietnamese_order, looks_given_name_first
 from matching.names import canonical_name, parse_name
 from matching.phones import parse_phone
 from matching.phonetic import phonetic_token
@@ -94,18 +93,48 @@ def test_taboo_variants_share_a_variant_key_but_not_a_folded_form() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "given_first", "ordered"),
+    ("name", "ordered"),
     [
-        ("Duc Van Nguyen", True, ("nguyen", "duc", "van")),
-        ("Nguyễn Văn Đức", False, ("nguyen", "van", "duc")),
-        ("Lan Tran", True, ("tran", "lan")),
-        ("Lê Văn Hoàng", False, ("le", "van", "hoang")),  # Hoàng as a given name: a surname first stays
+        ("Duc Van Nguyen", ("nguyen", "duc", "van")),
+        ("Nguyễn Văn Đức", ("nguyen", "van", "duc")),
+        ("Lan Tran", ("tran", "lan")),
+        ("Lê Văn Hoàng", ("le", "van", "hoang")),  # Hoàng as a given name: a surname first stays
+        # A slipped surname before a given name that is also a surname is no given-name-first name:
+        ("Hỳnh Anh Vũ", ("hynh", "anh", "vu")),  # written with marks: Vietnamese order
+        ("Bù Tuấn Lâm", ("bu", "tuan", "lam")),
+        ("NGAYEN TUAN HOANG", ("ngayen", "tuan", "hoang")),  # no marks, but "ngayen" is no syllable
     ],
 )
-def test_given_name_first_order_is_detected(name: str, given_first: bool, ordered: tuple[str, ...]) -> None:
-    tokens = tuple(fold(name).split())
-    assert looks_given_name_first(tokens) is given_first
-    assert in_vietnamese_order(tokens) == ordered
+def test_given_name_first_order_is_detected(name: str, ordered: tuple[str, ...]) -> None:
+    parsed = parse_name(name)
+    assert not isinstance(parsed, FieldProblem)
+    assert parsed.folded_tokens == ordered
+
+
+@pytest.mark.parametrize(
+    ("address", "province"),
+    [
+        ("Số 85 đường Phan Chu Trinh, TP. Bắc Giang", "24"),
+        ("12 Lê Lợi, P.3, Q.5, TP.HCM", "79"),
+        ("54 Lý Thường Kiệt, Bà Rịa - Vũng Tàu, Việt Nam", "77"),
+        ("Thôn 2, X. Tân Lập, H. Đan Phượng, Hà Nội", "01"),
+        ("7 Trần Phú, Quảng Nam", "49"),  # not Hà Nam: whole words, longest name first
+        ("3 Lê Lợi, TP Huế", "46"),  # the 2025 name of Thừa Thiên Huế
+        ("12 Lạng Sơn, Phường 2", None),  # a street named after a province is no province
+        ("", None),
+    ],
+)
+def test_the_province_an_address_ends_with(address: str, province: str | None) -> None:
+    assert province_in_address(normalize_address(address)) == province
+
+
+def test_a_record_without_a_province_code_takes_the_one_its_address_names() -> None:
+    record = normalize_record(SourceRecord("c1", "1", "Lê Văn Hùng", address="98 Phan Chu Trinh, Quảng Trị"))
+    assert record.province_code == "45"
+    told = normalize_record(
+        SourceRecord("c1", "1", "Lê Văn Hùng", address="98 Phan Chu Trinh, Quảng Trị", province_code="44")
+    )
+    assert told.province_code == "44"  # the field, when given, is what the sender says
 
 
 @pytest.mark.parametrize(
