@@ -102,7 +102,10 @@ def compare_birth_date(a: NormalizedRecord, b: NormalizedRecord) -> str:
     if x is None or y is None:
         return MISSING
     if x.year != y.year:
-        if x.month == y.month and x.day == y.day and _one_digit_off(str(x.year), str(y.year)):
+        # A slipped digit of the year only when day and month agree: 1962 and 1982 alone are as likely
+        # a father and his son as one man.
+        same_day = x.month is not None and x.month == y.month and x.day == y.day
+        if same_day and _one_digit_off(str(x.year), str(y.year)):
             return "one_digit_off"
         return "years_apart_1" if abs(x.year - y.year) == 1 else DIFFERENT
     if x.is_full and y.is_full:

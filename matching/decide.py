@@ -5,10 +5,11 @@ Order of the rules, strongest first:
    evidence: it is set aside — never used to match, never given to a person — and the rest decides.
 2. A candidate person holding the record's CCCD: link when the name agrees and the birth date does not
    contradict (the only deterministic rule); otherwise a national-ID conflict for review.
-3. The best person by match weight: linked at or above the link threshold, unless a field the model
-   names as a veto disagrees (given name, birth year: no weight overrides that; review), a runner-up is within
-   the ambiguity margin (ambiguous → review) or the two carry different CCCDs (never linked by weight,
-   unless they are one mistyped digit apart).
+3. The best person by match weight (its best-agreeing record, plus the sex, birth date or CCCD its
+   other records contradict): linked at or above the link threshold, unless a field the model names as
+   a veto disagrees (given name, birth year: no weight overrides that; review), a runner-up is within
+   the ambiguity margin (ambiguous → review) or the record's ID number differs from the person's or from
+   one on the person's records (never linked by weight, unless one mistyped digit apart).
 4. At or above the review threshold: a possible match for review. Below it: a new person.
 """
 
@@ -18,13 +19,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from matching.compare import DIFFERENT, ONE_LETTER
+from matching.compare import DIFFERENT, MISSING, ONE_LETTER
 from matching.identifiers import cccd_contradictions, digits_apart
-from matching.model import Model
+from matching.model import FieldWeight, Model
 from matching.normalize import NormalizedRecord
 from matching.score import PairScore, score_pair
 
 MAX_REPORTED_CANDIDATES = 5
+PERSON_FACTS = ("sex", "birth_date", "national_id")
 # Levels of a veto field that stop a link by weight: the names of two people, not one person's slip.
 _DISAGREEING = frozenset({DIFFERENT, ONE_LETTER})
 
@@ -55,6 +57,8 @@ class PersonScore:
     person_id: str
     national_id: str | None
     score: PairScore
+    # One of the person's records carries an ID number of the record's kind that is not the record's.
+    id_conflict: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,14 +78,51 @@ class MatchDecision:
 def rank_persons(
     model: Model, record: NormalizedRecord, candidates: Sequence[CandidateProfile]
 ) -> list[PersonScore]:
-    """Each person scored by its best-agreeing profile, highest first (ties by person id)."""
-    best: dict[str, PersonScore] = {}
+    """Each person scored by its best-agreeing profile, highest first (ties by person id), with the
+    facts its other profiles contradict (_with_person_facts)."""
+    by_person: dict[str, list[tuple[PairScore, CandidateProfile]]] = {}
     for cand in candidates:
-        score = score_pair(model, record, cand.profile)
-        held = best.get(cand.person_id)
-        if held is None or score.match_weight > held.score.match_weight:
-            best[cand.person_id] = PersonScore(cand.person_id, cand.person_national_id, score)
-    return sorted(best.values(), key=lambda p: (-p.score.match_weight, p.person_id))
+        by_person.setdefault(cand.person_id, []).append((score_pair(model, record, cand.profile), cand))
+    ranked = [_person_score(scored) for scored in by_person.values()]
+    return sorted(ranked, key=lambda p: (-p.score.match_weight, p.person_id))
+
+
+def _person_score(scored: list[tuple[PairScore, CandidateProfile]]) -> PersonScore:
+    best, cand = scored[0]
+    for score, other in scored[1:]:
+        if score.match_weight > best.match_weight:
+            best, cand = score, other
+    own_cards = [score for score, c in scored if _own_card(c.profile)]
+    return PersonScore(
+        cand.person_id,
+        cand.person_national_id,
+        _with_person_facts(best, [score for score, _ in scored], own_cards) if len(scored) > 1 else best,
+        id_conflict=any(score.level("national_id") == DIFFERENT for score in own_cards),
+    )
+
+
+def _own_card(profile: NormalizedRecord) -> bool:
+    """The profile's CCCD (if any) fits its own birth year and sex: not a parent's card."""
+    cccd = getattr(profile, "cccd", None)
+    return cccd is None or not cccd_contradictions(cccd, profile.birth_date, profile.sex)
+
+
+def _with_person_facts(best: PairScore, scores: list[PairScore], own_cards: list[PairScore]) -> PairScore:
+    """A person has one sex, one birth date and one CCCD. When the best-agreeing profile is silent on
+    one of them and another profile of the person contradicts the record there (the twin's record
+    without a sex, the namesake's record without a CCCD), that contradiction joins the explanation."""
+    found: dict[str, FieldWeight] = {}
+    for field in PERSON_FACTS:
+        if best.level(field) != MISSING:
+            continue
+        witnesses = own_cards if field == "national_id" else scores
+        found.update(
+            (f.field, f) for s in witnesses for f in s.fields if f.field == field and f.level == DIFFERENT
+        )
+    if not found:
+        return best
+    fields = tuple(found.get(f.field, f) if f.level == MISSING else f for f in best.fields)
+    return PairScore(best.match_weight + sum(f.weight for f in found.values()), best.prior_weight, fields)
 
 
 def decide(model: Model, record: NormalizedRecord, candidates: Sequence[CandidateProfile]) -> MatchDecision:
@@ -141,7 +182,7 @@ def _rules(model: Model, record: NormalizedRecord, ranked: list[PersonScore]) ->
                 review_type=ReviewType.AMBIGUOUS,
                 ranked=reported,
             )
-        if (
+        if top.id_conflict or (
             cccd is not None
             and top.national_id is not None
             and top.national_id != cccd
@@ -149,7 +190,7 @@ def _rules(model: Model, record: NormalizedRecord, ranked: list[PersonScore]) ->
         ):
             return MatchDecision(
                 Outcome.REVIEW,
-                "strong match, but the record's CCCD differs from the person's",
+                "strong match, but the record's ID number differs from the person's",
                 review_type=ReviewType.NATIONAL_ID_CONFLICT,
                 ranked=reported,
             )

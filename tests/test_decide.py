@@ -70,6 +70,18 @@ def test_family_name_slips_have_their_own_level(a: str, b: str, level: str) -> N
     assert score_pair(MODEL, rec(a), rec(b)).level("family_name") == level
 
 
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        ("1962-01-29", "1982-01-29", "one_digit_off"),  # same day and month: a slipped digit
+        ("1962", "1982", "different"),  # the year alone: as likely a father and his son
+    ],
+)
+def test_a_year_one_digit_off_is_a_slip_only_with_the_day_agreeing(a: str, b: str, level: str) -> None:
+    score = score_pair(MODEL, rec("Đặng Tuấn Quý", birth_date=a), rec("Đặng Tuấn Quý", birth_date=b))
+    assert score.level("birth_date") == level
+
+
 def test_models_of_the_first_comparison_set_score_as_they_were_trained() -> None:
     """A model a deployment trained before vietnamese-v2 keeps its levels: no family typo, no one-letter."""
     v1 = replace(MODEL, comparison_set="vietnamese-v1")
@@ -108,6 +120,45 @@ def test_a_given_name_one_letter_off_vetoes_a_link_by_weight() -> None:
     assert decision.best is not None and decision.best.score.level("given_name") == "one_letter"
     assert decision.best.score.match_weight >= MODEL.link_threshold
     assert decision.outcome is Outcome.REVIEW and "given_name" in decision.reason
+
+
+def test_a_contradiction_on_another_record_of_the_person_counts() -> None:
+    # The person's best-agreeing record says no sex; another of its records says male.
+    silent = rec("Nguyễn Kim Dung", birth_date="1993-12-29", phone="0338107672", province_code="31")
+    male = rec("Nguyễn Tuấn Dũng", birth_date="1993-12-29", sex="male", phone="0338107672")
+    her = rec("Nguyễn Kim Dung", birth_date="1993-12-29", sex="female", phone="0338107672")
+    alone = decide(MODEL, her, [CandidateProfile("p1", None, silent)]).best
+    both = decide(MODEL, her, [CandidateProfile("p1", None, silent), CandidateProfile("p1", None, male)]).best
+    assert alone is not None and both is not None
+    assert alone.score.level("sex") == "missing" and both.score.level("sex") == "different"
+    assert both.score.match_weight == pytest.approx(
+        alone.score.match_weight + MODEL.levels["sex"]["different"].weight
+    )
+    assert both.score.match_weight == pytest.approx(
+        both.score.prior_weight + sum(f.weight for f in both.score.fields)
+    )
+
+
+def test_a_cccd_on_another_record_of_the_person_stops_a_link_by_weight() -> None:
+    namesake = rec("Nguyễn Văn Đức", birth_date="1990-05-01", sex="male", phone="0912345678")
+    with_card = rec("Nguyễn Văn Đức", birth_date="1990", national_id="001090012345")
+    incoming = rec(
+        "Nguyễn Văn Đức", birth_date="1990-05-01", sex="male", phone="0912345678", national_id="001090054321"
+    )
+    alone = decide(MODEL, incoming, [CandidateProfile("p1", None, namesake)])
+    assert alone.outcome is Outcome.LINK
+    decision = decide(
+        MODEL, incoming, [CandidateProfile("p1", None, namesake), CandidateProfile("p1", None, with_card)]
+    )
+    assert decision.outcome is Outcome.REVIEW and decision.review_type is ReviewType.NATIONAL_ID_CONFLICT
+    # A parent's card on the person's record (it contradicts that record's birth year) is no conflict.
+    child_with_parents_card = rec("Nguyễn Văn Đức", birth_date="2016", national_id="001090012345")
+    decision = decide(
+        MODEL,
+        incoming,
+        [CandidateProfile("p1", None, namesake), CandidateProfile("p1", None, child_with_parents_card)],
+    )
+    assert decision.outcome is Outcome.LINK
 
 
 def test_same_cccd_with_another_name_is_a_conflict_not_a_link() -> None:
