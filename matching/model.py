@@ -114,6 +114,12 @@ class Model:
             for c in self.comparisons
         )
 
+    @cached_property
+    def score_cache(self) -> dict[Any, Any]:
+        """Scores by comparison vector and term-frequency adjustments (matching.score): a few thousand
+        vectors make up nearly every pair, so most pairs' explanations are built once."""
+        return {}
+
     def with_levels(self, levels: dict[str, dict[str, ComparisonLevel]], **changes: Any) -> Model:
         return replace(self, levels=levels, **changes)
 

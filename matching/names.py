@@ -31,10 +31,12 @@ class PersonName:
     # Derived once: a name is compared with many candidates.
     phonetic: tuple[str, ...] = field(init=False, compare=False)
     variants: tuple[str, ...] = field(init=False, compare=False)
+    family_and_middle: str = field(init=False, compare=False)  # folded, all but the given name
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "phonetic", phonetic_key(self.folded_tokens))
         object.__setattr__(self, "variants", variant_key(self.folded_tokens))
+        object.__setattr__(self, "family_and_middle", " ".join(self.folded_tokens[:-1]))
 
     @property
     def folded(self) -> str:
