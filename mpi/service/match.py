@@ -29,6 +29,7 @@ from matching import (
 from matching.normalize import normalized_to_dict
 from mpi.errors import InvalidInput
 from mpi.service.clock import Clock, utc_now
+from mpi.service.combine import Combiner
 from mpi.service.evidence import decision_to_evidence, evidence_candidates, evidence_fields
 from mpi.service.outcome import MatchOutcome, RecordChange
 from mpi.service.survivorship import refresh_golden
@@ -70,6 +71,15 @@ def _new_record_candidates(session: Session, p: PreparedRecord) -> repo.Candidat
 
 
 @dataclass(frozen=True, slots=True)
+class _Submitted:
+    """A Match call waiting for its write transaction."""
+
+    prepared: PreparedRecord
+    provisional: Provisional | None
+    actor: str
+
+
+@dataclass(frozen=True, slots=True)
 class RecordRef:
     """A stored record as a decision needs it."""
 
@@ -107,6 +117,9 @@ class MatchService:
         self.db = db
         self._model = model if callable(model) else (lambda: model)
         self.clock = clock
+        self._combiner: Combiner[_Submitted, MatchOutcome] = Combiner(
+            self._write_submitted, lambda call: self._write_submitted([call])[0]
+        )
 
     @property
     def model(self) -> Model:
@@ -118,7 +131,20 @@ class MatchService:
         return prepare_record(record, self.clock().date(), source=source)
 
     def match(self, record: SourceRecord, *, actor: str) -> MatchOutcome:
-        return self.match_batch([self.prepare(record)], actor=actor)[0]
+        """One record; concurrent calls in this process share a write transaction (mpi.service.combine),
+        each decided as match_batch decides: outside the lock first, confirmed under it."""
+        prepared = self.prepare(record)
+        with self.db.read() as session:
+            guess = self._provisional(session, prepared)
+        return self._combiner.submit(_Submitted(prepared, guess, actor))
+
+    def _write_submitted(self, calls: list[_Submitted]) -> list[MatchOutcome]:
+        return self.db.run_write(
+            lambda session: [
+                self.match_prepared(session, c.prepared, actor=c.actor, provisional=c.provisional)
+                for c in calls
+            ]
+        )
 
     def match_batch(self, batch: list[PreparedRecord], *, actor: str) -> list[MatchOutcome]:
         """Records matched in order in one transaction: each sees the ones before it.
