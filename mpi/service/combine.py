@@ -1,10 +1,10 @@
 """Group commit: concurrent callers in one process share one write transaction.
 
 A write transaction costs a turn at the writer lock and a commit whatever it holds. When several Match
-calls arrive together (several clients, one server process), the first to find no transaction under way
-leads: it takes every call queued by the time it starts and runs them, in arrival order, in one
-transaction; the calls that arrive meanwhile wait and go in the next one, led by the first of them. A
-single caller sees no difference: its call is a batch of one.
+calls or stream batches arrive together (several clients, one server process), the first to find no
+transaction under way leads: it takes every call queued by the time it starts and runs them, in arrival
+order, in one transaction; the calls that arrive meanwhile wait and go in the next one, led by the first
+of them. A single caller sees no difference: its call is a batch of one.
 
 If the shared transaction fails, each call of it runs again alone, so that an error reaches only the
 call it belongs to and the others are stored as if they had come one by one.

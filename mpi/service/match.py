@@ -41,6 +41,9 @@ from mpi.store.models import Link, Person, RecordVersion, SourceRecordRow
 # born in 1985, at national scale) is too common to tell anyone apart and is left out; the record's other
 # keys still find its candidates. At 100,000 persons, 200 brought 64 candidates a match, 50 brings 33.
 CANDIDATES_PER_KEY = 50
+# Calls sharing one write transaction at most: 16 streams' batches of 64 is a transaction of 1,024
+# records, which commits in milliseconds.
+COMBINED_CALLS = 16
 REVIEW_PRIORITY = {"national_id_conflict": 1, "ambiguous": 2, "possible_match": 3}
 
 
@@ -117,8 +120,8 @@ class MatchService:
         self.db = db
         self._model = model if callable(model) else (lambda: model)
         self.clock = clock
-        self._combiner: Combiner[_Submitted, MatchOutcome] = Combiner(
-            self._write_submitted, lambda call: self._write_submitted([call])[0]
+        self._combiner: Combiner[list[_Submitted], list[MatchOutcome]] = Combiner(
+            self._write_calls, lambda call: self._write_calls([call])[0], max_batch=COMBINED_CALLS
         )
 
     @property
@@ -131,20 +134,7 @@ class MatchService:
         return prepare_record(record, self.clock().date(), source=source)
 
     def match(self, record: SourceRecord, *, actor: str) -> MatchOutcome:
-        """One record; concurrent calls in this process share a write transaction (mpi.service.combine),
-        each decided as match_batch decides: outside the lock first, confirmed under it."""
-        prepared = self.prepare(record)
-        with self.db.read() as session:
-            guess = self._provisional(session, prepared)
-        return self._combiner.submit(_Submitted(prepared, guess, actor))
-
-    def _write_submitted(self, calls: list[_Submitted]) -> list[MatchOutcome]:
-        return self.db.run_write(
-            lambda session: [
-                self.match_prepared(session, c.prepared, actor=c.actor, provisional=c.provisional)
-                for c in calls
-            ]
-        )
+        return self.match_batch([self.prepare(record)], actor=actor)[0]
 
     def match_batch(self, batch: list[PreparedRecord], *, actor: str) -> list[MatchOutcome]:
         """Records matched in order in one transaction: each sees the ones before it.
@@ -152,15 +142,28 @@ class MatchService:
         The work that needs no lock comes first: each new record is decided in a read transaction
         (which on SQLite waits for no writer). Inside the write transaction that decision stands if the
         record's candidates read exactly the same (a decision is a function of them and the model),
-        else it is taken again there; either way the result is the one a serial run would give."""
+        else it is taken again there; either way the result is the one a serial run would give.
+        Concurrent calls in this process (unary Match calls, streams) share the write transaction
+        (mpi.service.combine), each call's records together and in order."""
+        if not batch:
+            return []
         with self.db.read() as session:
             provisional = [self._provisional(session, p) for p in batch]
-        return self.db.run_write(
-            lambda session: [
-                self.match_prepared(session, p, actor=actor, provisional=guess)
-                for p, guess in zip(batch, provisional, strict=True)
-            ]
+        return self._combiner.submit(
+            [_Submitted(p, guess, actor) for p, guess in zip(batch, provisional, strict=True)]
         )
+
+    def _write_calls(self, calls: list[list[_Submitted]]) -> list[list[MatchOutcome]]:
+        flat = [c for call in calls for c in call]
+        outcomes = iter(
+            self.db.run_write(
+                lambda session: [
+                    self.match_prepared(session, c.prepared, actor=c.actor, provisional=c.provisional)
+                    for c in flat
+                ]
+            )
+        )
+        return [[next(outcomes) for _ in call] for call in calls]
 
     def _provisional(self, session: Session, p: PreparedRecord) -> Provisional | None:
         if repo.record_state(session, p.raw["source"], p.raw["source_record_id"]) is not None:
