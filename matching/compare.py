@@ -203,8 +203,8 @@ def _family_token(r: NormalizedRecord) -> str | None:
 
 
 def _family_and_middle(r: NormalizedRecord) -> str | None:
-    """What the family_name comparison compares: "Nguyễn Văn" is shared by a sixth of the men, "Nguyễn
-    Gia" by few, and agreeing on the second says more about identity than the surname alone tells."""
+    """What the family_name comparison compares: "Nguyễn Văn" is common, "Nguyễn Gia" is not, and agreeing
+    on the second says more about identity than the surname alone tells."""
     return r.name.family_and_middle or None
 
 

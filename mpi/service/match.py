@@ -41,8 +41,8 @@ from mpi.store.models import Link, Person, RecordVersion, SourceRecordRow
 # born in 1985, at national scale) is too common to tell anyone apart and is left out; the record's other
 # keys still find its candidates. At 100,000 persons, 200 brought 64 candidates a match, 50 brings 33.
 CANDIDATES_PER_KEY = 50
-# Calls sharing one write transaction at most: 16 streams' batches of 64 is a transaction of 1,024
-# records, which commits in milliseconds.
+# Calls sharing one write transaction at most, so that one transaction stays short: 16 unary calls, or
+# up to 16 streams' batches of at most 64 records.
 COMBINED_CALLS = 16
 REVIEW_PRIORITY = {"national_id_conflict": 1, "ambiguous": 2, "possible_match": 3}
 
@@ -75,7 +75,8 @@ def _new_record_candidates(session: Session, p: PreparedRecord) -> repo.Candidat
 
 @dataclass(frozen=True, slots=True)
 class _Submitted:
-    """A Match call waiting for its write transaction."""
+    """A record of a Match call or stream batch, decided provisionally, waiting for its write
+    transaction."""
 
     prepared: PreparedRecord
     provisional: Provisional | None

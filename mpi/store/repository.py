@@ -344,7 +344,7 @@ def candidate_profiles(rows: CandidateRows) -> list[CandidateProfile]:
 
 # A stored record version never changes, so its profile, read once, serves every later match that
 # meets it (common-name blocks meet the same records again and again): parsing was a third of a
-# match's work. About 2 KB an entry.
+# match's work. About 1.3 KB an entry with its key (measured): 43 MB when full.
 PROFILE_CACHE = 32_768
 
 
