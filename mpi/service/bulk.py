@@ -23,7 +23,7 @@ from datetime import date, datetime
 from itertools import islice
 from typing import Any
 
-from matching import CandidateProfile, FieldProblem, Model, Outcome, decide
+from matching import CandidateProfile, FieldProblem, MatchDecision, Model, Outcome, decide
 from matching.identifiers import cccd_contradictions
 from matching.normalize import normalized_to_dict
 from matching.record import dict_to_source_record
@@ -116,9 +116,11 @@ class BulkLoad:
         self.holders: dict[str, str] = {}  # national ID → person
         self.key_index: dict[str, list[int]] = {}
         self.seen: dict[tuple[str, str], str] = {}  # (source, record id) → content hash
-        self.links: list[dict[str, Any]] = []
-        self.tasks: list[dict[str, Any]] = []
-        self.audits: list[dict[str, Any]] = []
+        # What is written at the end, kept compact until then (a million records' rows as dicts held
+        # gigabytes): the decision itself, whose scores are shared, and the audit's few values.
+        self.links: list[tuple[int, str, str, MatchDecision]] = []  # record id, person, kind, decision
+        self.tasks: list[tuple[int, str, MatchDecision, str, str | None]] = []  # + id, source, province
+        self.audits: list[tuple[str, str, str, str, dict[str, Any] | None]] = []
         self.summary = BatchSummary()
 
     def add(self, position: str, prepared: PreparedRecord | tuple[FieldProblem, ...]) -> None:
@@ -162,26 +164,13 @@ class BulkLoad:
         self.records.append(prepared)
         for key in prepared.keys:
             self.key_index.setdefault(key, []).append(ordinal)
-        evidence = decision_to_evidence(decision, self.model.version)
         details = {"model_version": self.model.version, "superseded_tasks": []}
         self.summary.outcomes[str(decision.outcome)] += 1
         if decision.outcome is Outcome.REVIEW:
             self.person_of.append(None)
             task_id = repo.new_id()
             self.tasks.append(
-                {
-                    "id": task_id,
-                    "type": str(decision.review_type),
-                    "status": "open",
-                    "priority": REVIEW_PRIORITY[str(decision.review_type)],
-                    "record_id": record_id,
-                    "candidate_person_ids": [p.person_id for p in decision.ranked],
-                    "evidence": evidence,
-                    "reason": decision.reason,
-                    "created_at": self.now,
-                    "source": prepared.raw["source"],
-                    "province_code": prepared.normalized.province_code,
-                }
+                (record_id, task_id, decision, prepared.raw["source"], prepared.normalized.province_code)
             )
             self._audit(
                 "review.opened",
@@ -203,22 +192,7 @@ class BulkLoad:
             person, kind = self.persons[decision.person_id], "linked"
         self.person_of.append(person.id)
         person.records.append(ordinal)
-        best = decision.best
-        self.links.append(
-            {
-                "record_id": record_id,
-                "person_id": person.id,
-                "kind": "auto",
-                "decision": kind,
-                "match_weight": best.score.match_weight if best else None,
-                "explanation": evidence,
-                "model_version": self.model.version,
-                "reason": decision.reason,
-                "actor": self.actor,
-                "valid_from": self.now,
-                "valid_to": None,
-            }
-        )
+        self.links.append((record_id, person.id, kind, decision))
         self._audit(
             "link.created",
             "record",
@@ -254,8 +228,44 @@ class BulkLoad:
         reason: str,
         details: dict[str, Any] | None = None,
     ) -> None:
-        self.audits.append(
-            repo.audit_row(
+        self.audits.append((action, entity_type, entity_id, reason, details))
+
+    def link_rows(self) -> Iterator[dict[str, Any]]:
+        for record_id, person_id, kind, decision in self.links:
+            best = decision.best
+            yield {
+                "record_id": record_id,
+                "person_id": person_id,
+                "kind": "auto",
+                "decision": kind,
+                "match_weight": best.score.match_weight if best else None,
+                "explanation": decision_to_evidence(decision, self.model.version),
+                "model_version": self.model.version,
+                "reason": decision.reason,
+                "actor": self.actor,
+                "valid_from": self.now,
+                "valid_to": None,
+            }
+
+    def task_rows(self) -> Iterator[dict[str, Any]]:
+        for record_id, task_id, decision, source, province_code in self.tasks:
+            yield {
+                "id": task_id,
+                "type": str(decision.review_type),
+                "status": "open",
+                "priority": REVIEW_PRIORITY[str(decision.review_type)],
+                "record_id": record_id,
+                "candidate_person_ids": [p.person_id for p in decision.ranked],
+                "evidence": decision_to_evidence(decision, self.model.version),
+                "reason": decision.reason,
+                "created_at": self.now,
+                "source": source,
+                "province_code": province_code,
+            }
+
+    def audit_rows(self) -> Iterator[dict[str, Any]]:
+        for action, entity_type, entity_id, reason, details in self.audits:
+            yield repo.audit_row(
                 at=self.now,
                 actor=self.actor,
                 action=action,
@@ -264,7 +274,6 @@ class BulkLoad:
                 reason=reason,
                 details=details,
             )
-        )
 
     def person_rows(self) -> Iterator[dict[str, Any]]:
         for person in self.persons.values():
@@ -327,9 +336,9 @@ def bulk_load(
                 session,
                 persons=load.person_rows(),
                 records=load.record_rows(),
-                links=load.links,
-                tasks=load.tasks,
-                audits=load.audits,
+                links=load.link_rows(),
+                tasks=load.task_rows(),
+                audits=load.audit_rows(),
             )
 
         db.run_write(write)
