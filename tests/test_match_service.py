@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from sqlalchemy import func, select
 
@@ -38,6 +41,52 @@ def duc(rid: str = "BN1", **changes: str) -> SourceRecord:
 def count(db: Database, model: type) -> int:
     with db.read() as session:
         return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def _spy_on_decisions_first(matcher: MatchService, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    decided_first: list[str] = []
+    original = matcher._provisional
+
+    def spy(session, prepared):  # type: ignore[no-untyped-def]
+        decided_first.append(prepared.raw["source_record_id"])
+        return original(session, prepared)
+
+    monkeypatch.setattr(matcher, "_provisional", spy)
+    return decided_first
+
+
+def test_a_record_is_decided_before_the_writer_lock_only_while_another_writer_has_it(
+    db: Database, matcher: MatchService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    decided_first = _spy_on_decisions_first(matcher, monkeypatch)
+    assert matcher.match(duc("BN1"), actor="test").decision == "new_person"
+    if not db.is_sqlite:
+        assert decided_first == ["BN1"]  # PostgreSQL has no single writer: always decided first
+        return
+    assert decided_first == []  # the lock was free: decided once, under it
+
+    holding, release = threading.Event(), threading.Event()
+
+    def other_writer() -> None:
+        with db._writer_turn():
+            holding.set()
+            release.wait(5)
+
+    outcome: dict[str, object] = {}
+    writer = threading.Thread(target=other_writer)
+    writer.start()
+    assert holding.wait(5)
+    caller = threading.Thread(target=lambda: outcome.update(o=matcher.match(duc("BN2"), actor="test")))
+    caller.start()
+    deadline = time.monotonic() + 5
+    while not decided_first and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert decided_first == ["BN2"] and "o" not in outcome  # decided, waiting for the lock
+    release.set()
+    writer.join(5)
+    caller.join(5)
+    linked = outcome["o"]
+    assert linked.decision == "linked" and linked.candidates_considered == 1  # type: ignore[attr-defined]
 
 
 def test_first_record_starts_a_person_and_a_resend_changes_nothing(

@@ -140,14 +140,22 @@ class MatchService:
     def match_batch(self, batch: list[PreparedRecord], *, actor: str) -> list[MatchOutcome]:
         """Records matched in order in one transaction: each sees the ones before it.
 
-        The work that needs no lock comes first: each new record is decided in a read transaction
-        (which on SQLite waits for no writer). Inside the write transaction that decision stands if the
-        record's candidates read exactly the same (a decision is a function of them and the model),
-        else it is taken again there; either way the result is the one a serial run would give.
+        When another writer holds or awaits the lock, the work that needs none comes first: each new
+        record is decided in a read transaction (which on SQLite waits for no writer). Inside the write
+        transaction that decision stands if the record's candidates read exactly the same (a decision is
+        a function of them and the model), else it is taken again there; either way the result is the
+        one a serial run would give. With the lock free, all of it runs in the write transaction.
         Concurrent calls in this process (unary Match calls, streams) share the write transaction
         (mpi.service.combine), each call's records together and in order."""
         if not batch:
             return []
+        # With no other writer about, deciding first would only read the candidates twice.
+        done, outcomes = self.db.write_if_free(
+            lambda session: [self.match_prepared(session, p, actor=actor) for p in batch]
+        )
+        if done:
+            assert outcomes is not None
+            return outcomes
         with self.db.read() as session:
             provisional = [self._provisional(session, p) for p in batch]
         return self._combiner.submit(

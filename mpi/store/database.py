@@ -64,23 +64,51 @@ class Database:
         with self._writer_turn(), self._write_sessions() as session, session.begin():
             yield session
 
+    def write_if_free(self, unit: Callable[[Session], T]) -> tuple[bool, T | None]:
+        """SQLite: run `unit` in a write transaction if no writer holds or awaits the turn right now,
+        else do nothing and say so — (True, its result) or (False, None) — so that a caller can do its
+        lock-free work first (mpi.service.match). A lock time-out inside counts as busy: nothing of it
+        was committed. PostgreSQL has no single writer: always (False, None)."""
+        if not self.is_sqlite:
+            return False, None
+        with self._writer_turn(wait=False) as taken:
+            if not taken:
+                return False, None
+            try:
+                with self._write_sessions() as session, session.begin():
+                    return True, unit(session)
+            except OperationalError as exc:
+                if self._retryable(exc):
+                    return False, None
+                raise
+
     @contextmanager
-    def _writer_turn(self) -> Iterator[None]:
+    def _writer_turn(self, *, wait: bool = True) -> Iterator[bool]:
         """SQLite has one writer at a time. Waiting writers queue here, on a thread lock and an flock on a
         file beside the database (every process of `mpi serve --processes` and the CLI), and each
         starts the moment the one before commits, instead of polling the database lock with SQLite's
-        sleeping busy handler (which sleeps up to 100 ms a turn)."""
+        sleeping busy handler (which sleeps up to 100 ms a turn). Without `wait`, yields False at once
+        when the turn is taken."""
         if self._lock_path is None:
-            yield
+            yield True
             return
-        with self._thread_lock:
+        if not self._thread_lock.acquire(blocking=wait):
+            yield False
+            return
+        try:
             if self._lock_file is None:
                 self._lock_file = open(self._lock_path, "a+b")  # noqa: SIM115 (held for the engine's life)
-            fcntl.flock(self._lock_file, fcntl.LOCK_EX)
             try:
-                yield
+                fcntl.flock(self._lock_file, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
             finally:
                 fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+        finally:
+            self._thread_lock.release()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
