@@ -34,11 +34,12 @@ from mpi.service.clock import Clock, utc_now
 from mpi.service.evidence import decision_to_evidence
 from mpi.service.match import (
     CANDIDATES_PER_KEY,
-    REVIEW_PRIORITY,
     PreparedRecord,
     corroborated_cccd,
+    link_row,
     person_values,
     prepare_record,
+    review_task_row,
 )
 from mpi.service.survivorship import golden_values
 from mpi.store import repository as repo
@@ -232,36 +233,13 @@ class BulkLoad:
 
     def link_rows(self) -> Iterator[dict[str, Any]]:
         for record_id, person_id, kind, decision in self.links:
-            best = decision.best
-            yield {
-                "record_id": record_id,
-                "person_id": person_id,
-                "kind": "auto",
-                "decision": kind,
-                "match_weight": best.score.match_weight if best else None,
-                "explanation": decision_to_evidence(decision, self.model.version),
-                "model_version": self.model.version,
-                "reason": decision.reason,
-                "actor": self.actor,
-                "valid_from": self.now,
-                "valid_to": None,
-            }
+            evidence = decision_to_evidence(decision, self.model.version)
+            yield link_row(record_id, person_id, kind, decision, evidence, self.actor, self.now)
 
     def task_rows(self) -> Iterator[dict[str, Any]]:
         for record_id, task_id, decision, source, province_code in self.tasks:
-            yield {
-                "id": task_id,
-                "type": str(decision.review_type),
-                "status": "open",
-                "priority": REVIEW_PRIORITY[str(decision.review_type)],
-                "record_id": record_id,
-                "candidate_person_ids": [p.person_id for p in decision.ranked],
-                "evidence": decision_to_evidence(decision, self.model.version),
-                "reason": decision.reason,
-                "created_at": self.now,
-                "source": source,
-                "province_code": province_code,
-            }
+            evidence = decision_to_evidence(decision, self.model.version)
+            yield review_task_row(task_id, record_id, decision, evidence, source, province_code, self.now)
 
     def audit_rows(self) -> Iterator[dict[str, Any]]:
         for action, entity_type, entity_id, reason, details in self.audits:

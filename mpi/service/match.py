@@ -322,19 +322,15 @@ class MatchService:
             task_id = repo.new_id()
             repo.insert_review_task(
                 session,
-                {
-                    "id": task_id,
-                    "type": str(decision.review_type),
-                    "status": "open",
-                    "priority": REVIEW_PRIORITY[str(decision.review_type)],
-                    "record_id": record.id,
-                    "candidate_person_ids": [p.person_id for p in decision.ranked],
-                    "evidence": evidence,
-                    "reason": decision.reason,
-                    "created_at": now,
-                    "source": record.source,
-                    "province_code": record.normalized.province_code,
-                },
+                review_task_row(
+                    task_id,
+                    record.id,
+                    decision,
+                    evidence,
+                    record.source,
+                    record.normalized.province_code,
+                    now,
+                ),
             )
             repo.audit(
                 session,
@@ -368,22 +364,7 @@ class MatchService:
         else:
             assert decision.person_id is not None and decision.best is not None
             person_id, kind, national_id = decision.person_id, "linked", decision.best.national_id
-        best = decision.best
-        repo.insert_link(
-            session,
-            {
-                "record_id": record.id,
-                "person_id": person_id,
-                "kind": "auto",
-                "decision": kind,
-                "match_weight": best.score.match_weight if best else None,
-                "explanation": evidence,
-                "model_version": model.version,
-                "reason": decision.reason,
-                "actor": actor,
-                "valid_from": now,
-            },
-        )
+        repo.insert_link(session, link_row(record.id, person_id, kind, decision, evidence, actor, now))
         repo.audit(
             session,
             at=now,
@@ -515,6 +496,57 @@ def store_record(
     )
     repo.replace_blocking_keys(session, row.id, p.keys)
     return row
+
+
+def link_row(
+    record_id: int,
+    person_id: str,
+    kind: str,
+    decision: MatchDecision,
+    evidence: dict[str, Any],
+    actor: str,
+    now: datetime,
+) -> dict[str, Any]:
+    """An automatic link's columns (Match and the bulk load write the same)."""
+    best = decision.best
+    return {
+        "record_id": record_id,
+        "person_id": person_id,
+        "kind": "auto",
+        "decision": kind,
+        "match_weight": best.score.match_weight if best else None,
+        "explanation": evidence,
+        "model_version": evidence["model_version"],
+        "reason": decision.reason,
+        "actor": actor,
+        "valid_from": now,
+        "valid_to": None,
+    }
+
+
+def review_task_row(
+    task_id: str,
+    record_id: int,
+    decision: MatchDecision,
+    evidence: dict[str, Any],
+    source: str,
+    province_code: str | None,
+    now: datetime,
+) -> dict[str, Any]:
+    """An open review task's columns (Match and the bulk load write the same)."""
+    return {
+        "id": task_id,
+        "type": str(decision.review_type),
+        "status": "open",
+        "priority": REVIEW_PRIORITY[str(decision.review_type)],
+        "record_id": record_id,
+        "candidate_person_ids": [p.person_id for p in decision.ranked],
+        "evidence": evidence,
+        "reason": decision.reason,
+        "created_at": now,
+        "source": source,
+        "province_code": province_code,
+    }
 
 
 def person_values(
