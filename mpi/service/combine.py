@@ -60,6 +60,9 @@ class Combiner(Generic[T, R]):
         try:
             self._run(batch)
         finally:
+            for call in batch:  # the batch was interrupted (KeyboardInterrupt, SystemExit): no call of it
+                if not call.done:  # may wake thinking it leads, and none may return nothing
+                    call.error, call.done = RuntimeError("the shared write transaction was interrupted"), True
             with self._lock:
                 if self._queue:
                     self._queue[0].leads = True
