@@ -24,6 +24,10 @@ from matching.compare import MISSING, VIETNAMESE_COMPARISONS, VIETNAMESE_COMPARI
 # A term-frequency adjustment beyond this many bits either way says more about sparse data than about
 # identity.
 MAX_TF_ADJUSTMENT = 6.0
+# Of two values one letter apart, one this many times commoner than the other: the rarer is its slip. A
+# slip makes a given variant of a name one or two hundred times rarer than the name (in the training data
+# about 1 in 100 to 300); two names parents choose are seldom that far apart in popularity.
+SLIP_RARITY = 32.0
 TF_ADJUSTMENT = "tf_adjustment"  # the explanation's label of a term-frequency correction
 COMPARISON_SETS: dict[str, tuple[Comparison, ...]] = {
     "vietnamese-v1": VIETNAMESE_COMPARISONS_V1,
@@ -66,11 +70,18 @@ class TermFrequencies:
             return 0.0
         known = self._known.get(value)
         if known is None:
-            share = max(self.frequencies.get(value, self.floor), self.floor)
             known = self._known[value] = max(
-                -MAX_TF_ADJUSTMENT, min(MAX_TF_ADJUSTMENT, math.log2(self.mean / share))
+                -MAX_TF_ADJUSTMENT, min(MAX_TF_ADJUSTMENT, math.log2(self.mean / self.share(value)))
             )
         return known
+
+    def share(self, value: str | None) -> float:
+        return self.floor if value is None else max(self.frequencies.get(value, self.floor), self.floor)
+
+    def one_is_a_slip(self, x: str | None, y: str | None) -> bool:
+        """Whether one of two values is far too rare beside the other to be anything but its slip."""
+        p, q = self.share(x), self.share(y)
+        return max(p, q) >= SLIP_RARITY * min(p, q)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from matching import (
     score_pair,
     untrained_model,
 )
+from matching.model import TermFrequencies
 
 MODEL = untrained_model()
 
@@ -120,6 +121,21 @@ def test_a_given_name_one_letter_off_vetoes_a_link_by_weight() -> None:
     assert decision.best is not None and decision.best.score.level("given_name") == "one_letter"
     assert decision.best.score.match_weight >= MODEL.link_threshold
     assert decision.outcome is Outcome.REVIEW and "given_name" in decision.reason
+
+
+def test_a_given_name_far_rarer_than_its_neighbour_is_read_as_its_slip() -> None:
+    """Huy typed "Hy": with given-name frequencies that hold Huy often and Hy hardly, the one-letter level
+    is a typo and the household's evidence links; Minh and Vinh, both common, still veto."""
+    names = TermFrequencies({"huy": 0.02, "minh": 0.02, "vinh": 0.01}, mean=0.016, floor=2e-4)
+    model = replace(MODEL, term_frequencies={"given_name": names})
+    household = {"birth_date": "2001-03-04", "sex": "male", "phone": "0912345678"}
+    huy, hy = rec("Lê Văn Huy", **household), rec("Lê Văn Hy", **household)
+    assert score_pair(MODEL, hy, huy).level("given_name") == "one_letter"  # no frequencies: cautious
+    assert score_pair(model, hy, huy).level("given_name") == "typo"
+    assert decide(model, hy, [CandidateProfile("p1", None, huy)]).outcome is Outcome.LINK
+    minh, vinh = rec("Lê Văn Minh", **household), rec("Lê Văn Vinh", **household)
+    assert score_pair(model, vinh, minh).level("given_name") == "one_letter"
+    assert decide(model, vinh, [CandidateProfile("p1", None, minh)]).outcome is Outcome.REVIEW
 
 
 def test_a_contradiction_on_another_record_of_the_person_counts() -> None:
