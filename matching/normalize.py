@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from matching.addresses import normalize_address, province_in_address
@@ -136,17 +137,19 @@ def normalized_to_dict(rec: NormalizedRecord) -> dict[str, Any]:
 
 def dict_to_normalized(data: dict[str, Any]) -> NormalizedRecord:
     """Inverse of normalized_to_dict (without reading the name again: candidates are rebuilt by the
-    hundred per match)."""
-    tokens = data.get("name_tokens")
-    name = PersonName(data["name"], tuple(tokens)) if tokens else parse_name(data["name"])
-    assert isinstance(name, PersonName), "stored names were valid when stored"
-    nid = data.get("national_id")
-    phone = data.get("phone")
+    hundred per match, and names and dates repeat, so each distinct one is built once)."""
+    tokens = data.get("name_tokens")  # absent from records stored before names were kept folded
+    nid, phone, sex, born = (
+        data.get("national_id"),
+        data.get("phone"),
+        data.get("sex"),
+        data.get("birth_date"),
+    )
     return NormalizedRecord(
-        name=name,
-        birth_date=iso_to_partial_date(data["birth_date"]) if data.get("birth_date") else None,
-        sex=Sex(data["sex"]) if data.get("sex") else None,
-        national_id=IdentityDocument(DocumentKind(nid[0]), nid[1]) if nid else None,
+        name=_stored_name(data["name"], tuple(tokens)) if tokens else _parsed_name(data["name"]),
+        birth_date=_stored_date(born) if born else None,
+        sex=_SEXES[sex] if sex else None,
+        national_id=IdentityDocument(_DOCUMENT_KINDS[nid[0]], nid[1]) if nid else None,
         legacy_ids=tuple(data.get("legacy_ids") or ()),
         bhxh_numbers=tuple(data.get("bhxh_numbers") or ()),
         phone=Phone(phone[0], bool(phone[1])) if phone else None,
@@ -154,3 +157,26 @@ def dict_to_normalized(data: dict[str, Any]) -> NormalizedRecord:
         province_code=data.get("province_code"),
         commune_code=data.get("commune_code"),
     )
+
+
+_SEXES = {s.value: s for s in Sex}
+_DOCUMENT_KINDS = {k.value: k for k in DocumentKind}
+# Distinct names and birth dates in a national index: a few hundred thousand, a few tens of thousands.
+_DISTINCT_NAMES = 1 << 17
+
+
+@lru_cache(maxsize=_DISTINCT_NAMES)
+def _stored_name(canonical: str, tokens: tuple[str, ...]) -> PersonName:
+    return PersonName(canonical, tokens)  # immutable: one instance serves every record with the name
+
+
+@lru_cache(maxsize=1024)
+def _parsed_name(text: str) -> PersonName:
+    name = parse_name(text)
+    assert isinstance(name, PersonName), "stored names were valid when stored"
+    return name
+
+
+@lru_cache(maxsize=1 << 16)
+def _stored_date(iso: str) -> PartialDate:
+    return iso_to_partial_date(iso)
