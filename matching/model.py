@@ -28,6 +28,12 @@ MAX_TF_ADJUSTMENT = 6.0
 # slip makes a given variant of a name one or two hundred times rarer than the name (in the training data
 # about 1 in 100 to 300); two names parents choose are seldom that far apart in popularity.
 SLIP_RARITY = 32.0
+# λ is the chance that two random records are one human: about (records per human − 1) / N for an index of
+# N records, so it falls as the index outgrows the data it was trained on (a namesake born the same year
+# is ten times likelier among a million records than among a hundred thousand). The prior follows the
+# index in steps of this many bits: a decision depends on the index size only through its step, which
+# the bulk load and Match compute alike.
+PRIOR_STEP_BITS = 0.5
 TF_ADJUSTMENT = "tf_adjustment"  # the explanation's label of a term-frequency correction
 COMPARISON_SETS: dict[str, tuple[Comparison, ...]] = {
     "vietnamese-v1": VIETNAMESE_COMPARISONS_V1,
@@ -88,7 +94,7 @@ class TermFrequencies:
 class Model:
     version: str
     comparison_set: str
-    # λ: the probability that a record and a candidate found by blocking are the same human.
+    # λ: the probability that two random records of the training data are the same human.
     probability_two_random_records_match: float
     levels: dict[str, dict[str, ComparisonLevel]]
     link_threshold: float  # total match weight at or above which a link is automatic
@@ -99,6 +105,7 @@ class Model:
     vetoes: tuple[str, ...] = ()
     term_frequencies: dict[str, TermFrequencies] = field(default_factory=dict)
     training: dict[str, Any] = field(default_factory=dict)  # what it was trained on, for `mpi model show`
+    prior_steps: int = 0  # steps the prior is lowered by for the index's size (for_index); not stored
 
     @property
     def comparisons(self) -> tuple[Comparison, ...]:
@@ -107,7 +114,24 @@ class Model:
     @cached_property
     def prior_weight(self) -> float:
         lam = self.probability_two_random_records_match
-        return math.log2(lam / (1 - lam))
+        return math.log2(lam / (1 - lam)) - self.prior_steps * PRIOR_STEP_BITS
+
+    def for_index(self, records: int) -> Model:
+        """The model for an index of `records` records: the prior lowered by the log of how many times the
+        index outgrows the training data (never raised: a small index is no reason to link more)."""
+        trained = self.training.get("records")
+        steps = 0
+        if trained and records > trained:
+            steps = math.floor(math.log2(records / trained) / PRIOR_STEP_BITS)
+        if steps == self.prior_steps:
+            return self
+        if (sized := self._sized.get(steps)) is None:
+            sized = self._sized[steps] = replace(self, prior_steps=steps)
+        return sized
+
+    @cached_property
+    def _sized(self) -> dict[int, Model]:
+        return {}
 
     def level_weight(self, field: str, label: str) -> float:
         if label == MISSING:

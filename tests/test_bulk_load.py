@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
 
 from benchmarks.synthetic import make_population
+from matching import Model
 from matching.record import dict_to_source_record
 from mpi.intake.items import IntakeItem
 from mpi.service.bulk import IndexNotEmpty, bulk_load
@@ -47,9 +49,20 @@ def _items(records: list[dict[str, str]]) -> list[IntakeItem]:
     return [IntakeItem(f"line {i + 2}", r) for i, r in enumerate(records)]
 
 
-def test_bulk_load_decides_and_scores_as_match_does_one_by_one(db: Database, sqlite_url: str) -> None:
-    records = make_population(400, seed=11).records
+def _trained_on(records: int) -> Model:
     model = shipped_model()
+    return replace(model, training={**model.training, "records": records})
+
+
+@pytest.mark.parametrize(
+    "model",
+    [shipped_model(), _trained_on(64)],
+    ids=["index-smaller-than-training", "prior-lowered-as-the-index-grows"],
+)
+def test_bulk_load_decides_and_scores_as_match_does_one_by_one(
+    db: Database, sqlite_url: str, model: Model
+) -> None:
+    records = make_population(400, seed=11).records
     summary = bulk_load(db, model, _items(records), actor="test", workers=2)
 
     online = Database(sqlite_url)
@@ -71,11 +84,16 @@ def test_bulk_load_decides_and_scores_as_match_does_one_by_one(db: Database, sql
             select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "link.created")
         )
         keys = session.scalar(select(func.count()).select_from(BlockingKey))
+        priors = {
+            e["prior_weight"] for e in session.scalars(select(Link.explanation)) if e.get("prior_weight")
+        }
     assert (
         persons == len(bulk_persons)
         and links == audited_links == summary.outcomes["linked"] + summary.outcomes["new_person"]
     )
     assert keys > len(records)
+    # Past the training data's size the prior steps down as the index grows, on both paths alike.
+    assert (len(priors) > 1) == (model.training["records"] < len(records))
     online.dispose()
 
     # The index is no longer empty: a second bulk load is refused, and Match goes on after it.

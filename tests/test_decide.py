@@ -246,3 +246,22 @@ def test_different_cccds_never_link_by_weight() -> None:
 
 def test_no_candidates_means_new_person() -> None:
     assert decide(MODEL, DUC, []).outcome is Outcome.NEW_PERSON
+
+
+def test_the_prior_falls_as_the_index_outgrows_the_training_data() -> None:
+    """Namesakes born the same year are likelier in a bigger index: past the training data's size the
+    prior drops by the log of the ratio, in half-bit steps, and never rises for a small index."""
+    model = replace(MODEL, training={"records": 1_000})
+    assert model.for_index(10) is model and model.for_index(1_000) is model
+    assert model.for_index(4_000).prior_weight == pytest.approx(model.prior_weight - 2.0)
+    assert model.for_index(5_000).prior_weight == pytest.approx(model.prior_weight - 2.0)  # a step is ½ bit
+    assert model.for_index(8_000) is model.for_index(8_000).for_index(8_000)
+    # Same name, sex, birth year and street, nothing else: linked in an index the size of the training
+    # data, reviewed in one 64 times larger.
+    place = {"province_code": "01", "address": "12 Lê Lợi, Hà Nội"}
+    namesake = rec("Trần Bảo Khánh", birth_date="1975", sex="male", **place)
+    found = [CandidateProfile("p1", None, rec("TRAN BAO KHANH", birth_date="1975", sex="1", **place))]
+    small, large = (decide(model.for_index(n), namesake, found) for n in (1_000, 64_000))
+    assert small.best is not None and large.best is not None
+    assert large.best.score.match_weight == pytest.approx(small.best.score.match_weight - 6.0)
+    assert (small.outcome, large.outcome) == (Outcome.LINK, Outcome.REVIEW)

@@ -161,7 +161,9 @@ class BulkLoad:
     def _decide(self, prepared: PreparedRecord) -> None:
         ordinal = len(self.records)
         record_id = ordinal + 1
-        decision = decide(self.model, prepared.normalized, self._candidates(prepared))
+        # the index before this record holds `ordinal` records, as Match would read it (repo.index_size)
+        model = self.model.for_index(ordinal)
+        decision = decide(model, prepared.normalized, self._candidates(prepared))
         self.records.append(prepared)
         for key in prepared.keys:
             self.key_index.setdefault(key, []).append(ordinal)

@@ -62,7 +62,7 @@ class Provisional:
     """A new record's decision reached outside the write lock, and what it was reached from."""
 
     rows: repo.CandidateRows
-    model_version: str
+    model: tuple[str, int]  # version and prior step (Model.for_index)
     decision: MatchDecision
 
 
@@ -129,6 +129,10 @@ class MatchService:
     def model(self) -> Model:
         return self._model()
 
+    def model_at(self, session: Session) -> Model:
+        """The active model with its prior sized for the index as it stands (Model.for_index)."""
+        return self.model.for_index(repo.index_size(session))
+
     def prepare(self, record: SourceRecord, *, source: str | None = None) -> PreparedRecord:
         """Read the record; InvalidInput naming every unreadable field. `source` overrides the stored
         source name (the registry's reserved one)."""
@@ -178,8 +182,12 @@ class MatchService:
         if repo.record_state(session, p.raw["source"], p.raw["source_record_id"]) is not None:
             return None  # a re-send or a new version: decided under the lock
         rows = _new_record_candidates(session, p)
-        model = self.model
-        return Provisional(rows, model.version, decide(model, p.normalized, repo.candidate_profiles(rows)))
+        model = self.model_at(session)
+        return Provisional(
+            rows,
+            (model.version, model.prior_steps),
+            decide(model, p.normalized, repo.candidate_profiles(rows)),
+        )
 
     def match_prepared(
         self, session: Session, p: PreparedRecord, *, actor: str, provisional: Provisional | None = None
@@ -191,14 +199,14 @@ class MatchService:
         state = repo.record_state(session, source, sid)
         link: Link | None = None
         superseded: list[str] = []
-        model = self.model  # one version for the whole transaction
+        model = self.model_at(session)  # one version for the whole transaction
         if state is None:
             change, version = RecordChange.NEW, 1
             rows = _new_record_candidates(session, p)
             if (
                 provisional is not None
                 and provisional.rows == rows
-                and provisional.model_version == model.version
+                and provisional.model == (model.version, model.prior_steps)
             ):
                 decision = provisional.decision
             else:
@@ -256,7 +264,8 @@ class MatchService:
     ) -> MatchDecision:
         """A stored record's candidates by blocking, minus the persons a reviewer kept it apart from,
         unless the record changed since the reviewer saw it: new evidence reopens the question, and
-        says so."""
+        says so. The model's prior is sized for the index here (a no-op for a model sized already)."""
+        model = model.for_index(repo.index_size(session))
         candidates = repo.candidate_profiles(
             repo.candidate_rows(
                 session, keys, exclude_record_id=record_id, cap=CANDIDATES_PER_KEY, cccd=normalized.cccd

@@ -186,7 +186,7 @@ class ReviewService:
         ]
         if record is None or not rows:
             return CandidateView(person, 0.0, None, ())
-        model = self.matcher.model
+        model = self.matcher.model_at(session)
         mine = dict_to_normalized(record.normalized)
         scored = [(score_pair(model, mine, dict_to_normalized(r.normalized)), r) for r in rows]
         score, best = max(scored, key=lambda pair: pair[0].match_weight)

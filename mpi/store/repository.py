@@ -194,6 +194,15 @@ def insert_record(session: Session, **values: Any) -> int:
     return record_id
 
 
+_INDEX_SIZE = select(func.coalesce(func.max(_records.c.id), 0))
+
+
+def index_size(session: Session) -> int:
+    """The records in the index, read as the highest record id (the primary key's end, not a count):
+    what the model's prior is sized by (Model.for_index). The bulk load's ordinal is the same number."""
+    return int(session.connection().execute(_INDEX_SIZE).scalar_one())
+
+
 def has_records(session: Session) -> bool:
     return session.connection().execute(select(_records.c.id).limit(1)).first() is not None
 
