@@ -27,6 +27,9 @@ from matching.score import PairScore, score_pair
 
 MAX_REPORTED_CANDIDATES = 5
 PERSON_FACTS = ("sex", "birth_date", "national_id")
+# A person's phones and addresses are many over the years: the one that agrees best with the record, on any
+# of the person's records, speaks for the person when the best-agreeing record has none.
+PERSON_CONTACT = "contact"
 # Levels of a veto field that stop a link by weight: the names of two people, not one person's slip.
 _DISAGREEING = frozenset({DIFFERENT, ONE_LETTER})
 
@@ -119,6 +122,10 @@ def _with_person_facts(best: PairScore, scores: list[PairScore], own_cards: list
         found.update(
             (f.field, f) for s in witnesses for f in s.fields if f.field == field and f.level == DIFFERENT
         )
+    if best.level(PERSON_CONTACT) == MISSING:
+        said = [f for s in scores for f in s.fields if f.field == PERSON_CONTACT and f.level != MISSING]
+        if said:
+            found[PERSON_CONTACT] = max(said, key=lambda f: f.weight)
     if not found:
         return best
     fields = tuple(found.get(f.field, f) if f.level == MISSING else f for f in best.fields)

@@ -155,6 +155,35 @@ def test_a_contradiction_on_another_record_of_the_person_counts() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("other_record", "level"),
+    [
+        (
+            {"birth_date": "1990", "phone": "0912345678", "address": "5 Lê Lợi", "province_code": "01"},
+            "different",
+        ),
+        ({"birth_date": "1991", "province_code": "79"}, "province"),
+    ],
+)
+def test_the_persons_contact_on_any_record_counts_when_the_best_record_has_none(
+    other_record: dict[str, str], level: str
+) -> None:
+    """The person's best-agreeing record (the dated one) has no phone or address: those of another of its
+    records speak for the person, for or against."""
+    dated = rec("Nguyễn Văn Đức", birth_date="1990-05-01", sex="male")
+    other = rec("Nguyễn Văn Đức", **other_record)
+    incoming = rec("NGUYEN VAN DUC", birth_date="1990-05-01", sex="1", phone="0987654321", province_code="79")
+    alone = decide(MODEL, incoming, [CandidateProfile("p1", None, dated)]).best
+    both = decide(
+        MODEL, incoming, [CandidateProfile("p1", None, dated), CandidateProfile("p1", None, other)]
+    ).best
+    assert alone is not None and both is not None
+    assert alone.score.level("contact") == "missing" and both.score.level("contact") == level
+    assert both.score.match_weight == pytest.approx(
+        alone.score.match_weight + MODEL.levels["contact"][level].weight
+    )
+
+
 def test_a_cccd_on_another_record_of_the_person_stops_a_link_by_weight() -> None:
     namesake = rec("Nguyễn Văn Đức", birth_date="1990-05-01", sex="male", phone="0912345678")
     with_card = rec("Nguyễn Văn Đức", birth_date="1990", national_id="001090012345")
