@@ -150,6 +150,15 @@ class Model:
         )
 
     @cached_property
+    def term_frequency_slots(self) -> tuple[tuple[int, frozenset[str], Any, TermFrequencies], ...]:
+        """(position, levels adjusted, value read, frequencies) of each comparison this model adjusts."""
+        return tuple(
+            (i, c.tf_levels, c.tf_value, tf)
+            for i, c in enumerate(self.comparisons)
+            if c.tf_value is not None and (tf := self.term_frequencies.get(c.field)) is not None
+        )
+
+    @cached_property
     def score_cache(self) -> dict[Any, Any]:
         """Scores by comparison vector and term-frequency adjustments (matching.score): a few thousand
         vectors make up nearly every pair, so most pairs' explanations are built once."""

@@ -34,27 +34,23 @@ SCORE_CACHE_SIZE = 200_000
 
 def score_levels(model: Model, levels: tuple[str, ...], a: Any) -> PairScore:
     """Score a comparison vector (term frequencies read from record `a`, the one that agreed)."""
-    frequencies = model.term_frequencies
     adjustments = tuple(
         [
-            tf.adjustment(comparison.tf_value(a))
-            if level in comparison.tf_levels
-            and comparison.tf_value is not None
-            and (tf := frequencies.get(comparison.field)) is not None
-            else 0.0
-            for comparison, level in zip(model.comparisons, levels, strict=True)
+            tf.adjustment(value(a)) if levels[i] in tf_levels else 0.0
+            for i, tf_levels, value, tf in model.term_frequency_slots
         ]
     )
     cache = model.score_cache
     key = (levels, adjustments)
     if (cached := cache.get(key)) is not None:
         return cached  # type: ignore[no-any-return]
+    adjusted = dict(zip((slot[0] for slot in model.term_frequency_slots), adjustments, strict=True))
     fields: list[FieldWeight] = []
-    for comparison, level, weights, adjustment in zip(
-        model.comparisons, levels, model.field_weights, adjustments, strict=True
+    for i, (comparison, level, weights) in enumerate(
+        zip(model.comparisons, levels, model.field_weights, strict=True)
     ):
         fields.append(weights[level])
-        if adjustment:
+        if adjustment := adjusted.get(i):
             fields.append(FieldWeight(comparison.field, TF_ADJUSTMENT, adjustment))
     prior = model.prior_weight
     score = PairScore(prior + sum(f.weight for f in fields), prior, tuple(fields))
