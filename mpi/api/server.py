@@ -94,7 +94,7 @@ def _bind(server: grpc.Server, config: Config) -> int:
 def create_server(config: Config, *, db: Database | None = None, model: Model | None = None) -> RunningServer:
     """Build and bind (not start) the server; port 0 picks a free one, returned in `port`."""
     authenticator = authenticator_for(config)
-    db = db or Database(config.database_url)
+    db = db or Database(config.database_url, background_checkpoints=True)
     db.migrate()
     metrics = Metrics(db)
     matcher = MatchService(db, model or ModelRegistry(db).active)

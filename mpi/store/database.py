@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -32,23 +33,46 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # PostgreSQL SQLSTATEs worth a retry: serialization failure, deadlock, unique violation after a race.
 _RETRYABLE_PG = {"40001", "40P01", "23505"}
 MAX_ATTEMPTS = 8
+# A server's SQLite checkpoints (copying the write-ahead log into the database file, with an fsync) run in
+# a thread of their own every CHECKPOINT_SECONDS, not inside whichever commit crosses SQLite's 1,000-page
+# mark: at a million persons that commit paid ~3 ms on average and Match's mean fell from 12.3 to 8.7 ms
+# in process without it. The log may still grow to WAL_SAFETY_PAGES (~200 MB) before a commit checkpoints
+# anyway, should the thread fall behind.
+CHECKPOINT_SECONDS = 1.0
+WAL_SAFETY_PAGES = 50_000
 
 
 class Database:
     """Engines for one database URL; `write`/`read` open a unit of work (a session in a transaction)."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, background_checkpoints: bool = False) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        self.engine = _create_engine(url, echo=echo, immediate=True)
-        # SQLite readers get their own engine whose transactions do not take the write lock.
-        self.read_engine = _create_engine(url, echo=echo, immediate=False) if self.is_sqlite else self.engine
         database = make_url(url).database if self.is_sqlite else None
+        on_disk = database is not None and database != ":memory:"
+        checkpoints = background_checkpoints and on_disk
+        wal_pages = WAL_SAFETY_PAGES if checkpoints else None
+        self.engine = _create_engine(url, echo=echo, immediate=True, wal_pages=wal_pages)
+        # SQLite readers get their own engine whose transactions do not take the write lock.
+        self.read_engine = (
+            _create_engine(url, echo=echo, immediate=False, wal_pages=wal_pages)
+            if self.is_sqlite
+            else self.engine
+        )
         self._lock_path = f"{database}.writer-lock" if database and database != ":memory:" else None
         self._lock_file: IO[bytes] | None = None
         self._thread_lock = threading.Lock()
         self._write_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+        self._stop_checkpoints = threading.Event()
+        self._checkpointer: threading.Thread | None = None
+        if checkpoints:
+            assert database is not None
+            self._checkpointer = threading.Thread(
+                target=_checkpoint_until, args=(database, self._stop_checkpoints), name="sqlite-checkpoint"
+            )
+            self._checkpointer.daemon = True
+            self._checkpointer.start()
 
     def migrate(self) -> None:
         """Bring the schema to the newest Alembic revision (idempotent)."""
@@ -144,6 +168,10 @@ class Database:
             session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key_id})
 
     def dispose(self) -> None:
+        if self._checkpointer is not None:
+            self._stop_checkpoints.set()
+            self._checkpointer.join()
+            self._checkpointer = None
         if self._lock_file is not None:
             self._lock_file.close()
             self._lock_file = None
@@ -152,11 +180,24 @@ class Database:
             self.read_engine.dispose()
 
 
+def _checkpoint_until(path: str, stop: threading.Event) -> None:
+    """Passive checkpoints (they wait for no reader or writer) every CHECKPOINT_SECONDS until `stop`."""
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        while not stop.wait(CHECKPOINT_SECONDS):
+            try:
+                connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            except sqlite3.Error as error:  # busy or locked now: the next turn tries again
+                log.info("checkpoint skipped", extra={"error": type(error).__name__})
+    finally:
+        connection.close()
+
+
 def _key_id(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
 
 
-def _create_engine(url: str, *, echo: bool, immediate: bool) -> Engine:
+def _create_engine(url: str, *, echo: bool, immediate: bool, wal_pages: int | None = None) -> Engine:
     if not url.startswith("sqlite"):
         return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
     engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30})
@@ -170,6 +211,8 @@ def _create_engine(url: str, *, echo: bool, immediate: bool) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        if wal_pages is not None:  # Database(background_checkpoints=True)
+            cursor.execute(f"PRAGMA wal_autocheckpoint={wal_pages}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
