@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from matching.dates import PartialDate
 from matching.errors import FieldProblem
@@ -82,6 +83,8 @@ def parse_legacy_id(text: str) -> str | FieldProblem | None:
     return value
 
 
+# Read for every candidate's card on every match (decide's own-card check): each number once.
+@lru_cache(maxsize=1 << 16)
 def cccd_facts(number: str) -> CccdFacts:
     century_digit = int(number[3])
     return CccdFacts(
