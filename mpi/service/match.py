@@ -26,13 +26,14 @@ from matching import (
     decide,
     normalize_record,
 )
-from matching.normalize import normalized_to_dict
+from matching.identifiers import cccd_contradictions
+from matching.normalize import dict_to_normalized, normalized_to_dict
 from mpi.errors import InvalidInput
 from mpi.service.clock import Clock, utc_now
 from mpi.service.combine import Combiner
 from mpi.service.evidence import decision_to_evidence, evidence_candidates, evidence_fields
 from mpi.service.outcome import MatchOutcome, RecordChange
-from mpi.service.survivorship import refresh_golden
+from mpi.service.survivorship import golden_values
 from mpi.store import repository as repo
 from mpi.store.database import Database
 from mpi.store.models import Link, Person, RecordVersion, SourceRecordRow
@@ -103,6 +104,16 @@ def prepare_record(record: SourceRecord, today: date, *, source: str | None = No
     if source is not None:
         raw["source"] = source
     return PreparedRecord(normalized, blocking_keys(normalized), raw, repo.content_hash(raw))
+
+
+def cccd_claims(records: list[Any]) -> dict[str, set[str]]:
+    """CCCD → the senders whose records (rows with source and normalized) carry it, self-consistently."""
+    claims: dict[str, set[str]] = {}
+    for row in records:
+        rec = dict_to_normalized(row.normalized)
+        if rec.cccd is not None and not cccd_contradictions(rec.cccd, rec.birth_date, rec.sex):
+            claims.setdefault(rec.cccd, set()).add(row.source)
+    return claims
 
 
 def corroborated_cccd(claims: dict[str, set[str]]) -> str | None:
@@ -355,7 +366,6 @@ class MatchService:
         national_id: str | None = None
         if kept_person is not None:
             person_id, kind = kept_person, "new_person"
-            national_id = (repo.person_golden(session, person_id) or {}).get("national_id")
         elif decision.outcome is Outcome.NEW_PERSON:
             person_id, kind = repo.new_id(), "new_person"
             repo.insert_person(
@@ -372,7 +382,7 @@ class MatchService:
             )
         else:
             assert decision.person_id is not None and decision.best is not None
-            person_id, kind, national_id = decision.person_id, "linked", decision.best.national_id
+            person_id, kind = decision.person_id, "linked"
         repo.insert_link(session, link_row(record.id, person_id, kind, decision, evidence, actor, now))
         repo.audit(
             session,
@@ -386,9 +396,7 @@ class MatchService:
         )
         # A new person with one record has one sender: nothing to corroborate, nothing to recompute.
         if kind == "linked" or kept_person is not None:
-            if national_id is None and record.normalized.cccd is not None:
-                national_id = self._corroborate_national_id(session, person_id, now, actor)
-            refresh_golden(session, person_id, now)
+            national_id = self._refresh_person(session, person_id, record.normalized.cccd, now, actor)
         return {
             **said,
             "decision": kind,
@@ -397,25 +405,34 @@ class MatchService:
             "link_kind": "auto",
         }
 
-    def _corroborate_national_id(
-        self, session: Session, person_id: str, now: datetime, actor: str
+    def _refresh_person(
+        self, session: Session, person_id: str, cccd: str | None, now: datetime, actor: str
     ) -> str | None:
-        """A person without a registry row learns a CCCD once records from two different senders carry
+        """After a link to `person_id` by a record carrying `cccd` (or none): the person's golden values
+        recomputed from its records (mpi.service.survivorship) and, if it has no national ID yet, its
+        CCCD corroborated, in one read and at most one write. Its national ID.
+
+        A person without a registry row learns a CCCD once records from two different senders carry
         it, each consistent with its own birth year and sex, and no record of the person claims
         another. Two independent typos giving the same wrong number are not a practical risk; one is."""
-        cccd = corroborated_cccd(repo.cccd_claims(session, person_id))
-        if cccd is None or repo.holder_of(session, cccd):
-            return None
-        repo.update_person(session, person_id, {"national_id": cccd}, now)
-        repo.audit_person(
-            session,
-            at=now,
-            actor=actor,
-            action="person.national_id_set",
-            person_id=person_id,
-            reason="records from two senders carry the same consistent CCCD",
-        )
-        return cccd
+        current, records = repo.person_with_records(session, person_id)
+        values = golden_values(records, current)
+        national_id = values.get("national_id", current["national_id"])
+        if national_id is None and cccd is not None:
+            corroborated = corroborated_cccd(cccd_claims(records))
+            if corroborated is not None and not repo.holder_of(session, corroborated):
+                values["national_id"] = national_id = corroborated
+                repo.audit_person(
+                    session,
+                    at=now,
+                    actor=actor,
+                    action="person.national_id_set",
+                    person_id=person_id,
+                    reason="records from two senders carry the same consistent CCCD",
+                )
+        if any(current[k] != v for k, v in values.items()):
+            repo.set_golden(session, person_id, {**current, **values}, now)
+        return national_id
 
     def _retire_if_empty(self, session: Session, person_id: str, now: datetime, actor: str) -> None:
         person = session.get(Person, person_id)
@@ -563,7 +580,7 @@ def person_values(
 ) -> dict[str, Any]:
     """A new person's columns from its first record, without a national ID: one record's CCCD is a
     claim, not a fact (a serial digit mistyped keeps it self-consistent); see
-    MatchService._corroborate_national_id."""
+    MatchService._refresh_person."""
     return {
         "national_id": None,
         "registry_backed": False,

@@ -66,15 +66,3 @@ def recompute_golden(session: Session, person: Person, now: datetime) -> bool:
         person.version += 1
         person.updated_at = now
     return bool(changed)
-
-
-def refresh_golden(session: Session, person_id: str, now: datetime) -> bool:
-    """recompute_golden for a person not loaded in the session (the Match path's Core statements)."""
-    records = repo.person_records(session, person_id)
-    current = repo.person_golden(session, person_id)
-    if not records or current is None:
-        return False
-    changed = {k: v for k, v in golden_values(records, current).items() if current[k] != v}
-    if changed:
-        repo.update_person(session, person_id, changed, now)
-    return bool(changed)

@@ -30,7 +30,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from matching import CandidateProfile
-from matching.identifiers import cccd_contradictions
 from matching.normalize import NormalizedRecord, dict_to_normalized
 from mpi.store.models import (
     AuditEvent,
@@ -102,19 +101,34 @@ def _candidate_query(key_count: int) -> Any:
     )
 
 
-_PERSON_RECORDS = (
-    select(_records.c.id, _records.c.source, _records.c.normalized, _records.c.raw, _records.c.updated_at)
+GOLDEN_COLUMNS = ("full_name", "birth_date", "sex", "phone", "address", "national_id")
+# A person's current records with its golden columns on each row: what the Match path's refresh of a
+# person (golden values, CCCD corroboration) reads, in one statement.
+_PERSON_WITH_RECORDS = (
+    select(
+        _records.c.id,
+        _records.c.source,
+        _records.c.normalized,
+        _records.c.raw,
+        _records.c.updated_at,
+        *(_persons.c[name] for name in GOLDEN_COLUMNS),
+    )
     .join(_links, (_links.c.record_id == _records.c.id) & _links.c.valid_to.is_(None))
+    .join(_persons, _persons.c.id == _links.c.person_id)
     .where(_links.c.person_id == bindparam("person_id"))
 )
-_PERSON_GOLDEN = select(
-    _persons.c.full_name,
-    _persons.c.birth_date,
-    _persons.c.sex,
-    _persons.c.phone,
-    _persons.c.address,
-    _persons.c.national_id,
-).where(_persons.c.id == bindparam("person_id"))
+# Built once (a statement built per call costs its compilation, ~1 ms): every golden column is set.
+_SET_GOLDEN = (
+    update(_persons)
+    .where(_persons.c.id == bindparam("person_id"))
+    .values(
+        {
+            **{name: bindparam(f"new_{name}") for name in GOLDEN_COLUMNS},
+            "version": _persons.c.version + 1,
+            "updated_at": bindparam("now"),
+        }
+    )
+)
 
 
 def new_id() -> str:
@@ -266,22 +280,19 @@ def insert_review_task(session: Session, values: dict[str, Any]) -> None:
     )
 
 
-def person_records(session: Session, person_id: str) -> list[Any]:
-    """(id, source, normalized, raw, updated_at) of the person's current records."""
-    return list(session.connection().execute(_PERSON_RECORDS, {"person_id": person_id}))
+def person_with_records(session: Session, person_id: str) -> tuple[dict[str, Any], list[Any]]:
+    """The person's golden columns (GOLDEN_COLUMNS; empty when it has no current record) and its current
+    records: rows of (id, source, normalized, raw, updated_at)."""
+    rows = list(session.connection().execute(_PERSON_WITH_RECORDS, {"person_id": person_id}))
+    golden = {name: getattr(rows[0], name) for name in GOLDEN_COLUMNS} if rows else {}
+    return golden, rows
 
 
-def person_golden(session: Session, person_id: str) -> dict[str, Any] | None:
-    row = session.connection().execute(_PERSON_GOLDEN, {"person_id": person_id}).first()
-    return dict(row._mapping) if row is not None else None
-
-
-def update_person(session: Session, person_id: str, values: dict[str, Any], now: datetime) -> None:
-    """Set some columns of a person and count a new version of it."""
+def set_golden(session: Session, person_id: str, golden: dict[str, Any], now: datetime) -> None:
+    """Set every golden column of a person (GOLDEN_COLUMNS) and count a new version of it."""
     session.connection().execute(
-        update(_persons)
-        .where(_persons.c.id == person_id)
-        .values(**values, version=_persons.c.version + 1, updated_at=now)
+        _SET_GOLDEN,
+        {"person_id": person_id, "now": now, **{f"new_{k}": golden[k] for k in GOLDEN_COLUMNS}},
     )
 
 
@@ -360,21 +371,6 @@ PROFILE_CACHE = 32_768
 @lru_cache(maxsize=PROFILE_CACHE)
 def _profile(normalized: str) -> NormalizedRecord:
     return dict_to_normalized(json.loads(normalized))
-
-
-def cccd_claims(session: Session, person_id: str) -> dict[str, set[str]]:
-    """CCCD → the senders whose current records of this person carry it, self-consistently."""
-    claims: dict[str, set[str]] = {}
-    rows = session.connection().execute(
-        select(SourceRecordRow.source, SourceRecordRow.normalized)
-        .join(Link, (Link.record_id == SourceRecordRow.id) & Link.valid_to.is_(None))
-        .where(Link.person_id == person_id)
-    )
-    for source, normalized in rows:
-        rec = dict_to_normalized(normalized)
-        if rec.cccd is not None and not cccd_contradictions(rec.cccd, rec.birth_date, rec.sex):
-            claims.setdefault(rec.cccd, set()).add(source)
-    return claims
 
 
 def kept_apart_from_record(session: Session, record_id: int) -> dict[str, int | None]:
