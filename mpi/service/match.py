@@ -190,10 +190,11 @@ class MatchService:
         return [[next(outcomes) for _ in call] for call in calls]
 
     def _provisional(self, session: Session, p: PreparedRecord) -> Provisional | None:
-        if repo.record_state(session, p.raw["source"], p.raw["source_record_id"]) is not None:
+        state, size = repo.arrival(session, p.raw["source"], p.raw["source_record_id"])
+        if state is not None:
             return None  # a re-send or a new version: decided under the lock
         rows = _new_record_candidates(session, p)
-        model = self.model_at(session)
+        model = self.model.for_index(size)
         return Provisional(
             rows,
             (model.version, model.prior_steps),
@@ -207,10 +208,10 @@ class MatchService:
         source, sid = p.raw["source"], p.raw["source_record_id"]
         self.db.lock_keys(session, (f"record:{source}:{sid}", *p.keys))
         now = self.clock()
-        state = repo.record_state(session, source, sid)
+        state, size = repo.arrival(session, source, sid)
         link: Link | None = None
         superseded: list[str] = []
-        model = self.model_at(session)  # one version for the whole transaction
+        model = self.model.for_index(size)  # one version for the whole transaction
         if state is None:
             change, version = RecordChange.NEW, 1
             rows = _new_record_candidates(session, p)

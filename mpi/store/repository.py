@@ -52,9 +52,6 @@ def _table(model: type[Any]) -> Table:
 
 
 _records, _links, _persons = _table(SourceRecordRow), _table(Link), _table(Person)
-_RECORD_STATE = select(_records.c.id, _records.c.version, _records.c.content_hash).where(
-    _records.c.source == bindparam("source"), _records.c.source_record_id == bindparam("sid")
-)
 _INSERT_RECORD = insert(_records)
 _INSERT_VERSION = insert(_table(RecordVersion))
 _INSERT_KEYS = insert(_table(BlockingKey))
@@ -154,9 +151,21 @@ class RecordState:
     content_hash: str
 
 
-def record_state(session: Session, source: str, source_record_id: str) -> RecordState | None:
-    row = session.connection().execute(_RECORD_STATE, {"source": source, "sid": source_record_id}).first()
-    return RecordState(*row) if row is not None else None
+# The index size and the record's state in one statement: every Match reads both first.
+_INDEX_SIZE = select(func.coalesce(func.max(_records.c.id), 0).label("size"))
+_sized = _INDEX_SIZE.subquery()
+_ARRIVAL = select(_sized.c.size, _records.c.id, _records.c.version, _records.c.content_hash).select_from(
+    _sized.outerjoin(
+        _records,
+        (_records.c.source == bindparam("source")) & (_records.c.source_record_id == bindparam("sid")),
+    )
+)
+
+
+def arrival(session: Session, source: str, source_record_id: str) -> tuple[RecordState | None, int]:
+    """The state of the record stored under (source, source_record_id), if any, and index_size()."""
+    size, *state = session.connection().execute(_ARRIVAL, {"source": source, "sid": source_record_id}).one()
+    return (RecordState(*state) if state[0] is not None else None), int(size)
 
 
 NewRecordRows = tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]
@@ -206,9 +215,6 @@ def insert_record(session: Session, **values: Any) -> int:
     if keys:
         connection.execute(_INSERT_KEYS, [{**k, "record_id": record_id} for k in keys])
     return record_id
-
-
-_INDEX_SIZE = select(func.coalesce(func.max(_records.c.id), 0))
 
 
 def index_size(session: Session) -> int:
