@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from itertools import islice
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 from typing import cast as typed
 
 from sqlalchemy import (
@@ -41,6 +41,7 @@ from mpi.store.models import (
     ReviewTask,
     SourceRecordRow,
 )
+from mpi.store.prepared import Prepared
 
 T = TypeVar("T")
 
@@ -59,10 +60,15 @@ _INSERT_PERSON = insert(_persons)
 _INSERT_LINK = insert(_links)
 _INSERT_TASK = insert(_table(ReviewTask))
 _INSERT_AUDIT = insert(_table(AuditEvent))
+# The same one row at a time, on the Match path (mpi.store.prepared).
+_ADD_RECORD = Prepared(insert(_records).returning(_records.c.id))
+_ADD_VERSION, _ADD_KEYS = Prepared(_INSERT_VERSION), Prepared(_INSERT_KEYS)
+_ADD_PERSON, _ADD_LINK = Prepared(_INSERT_PERSON), Prepared(_INSERT_LINK)
+_ADD_TASK, _ADD_AUDIT = Prepared(_INSERT_TASK), Prepared(_INSERT_AUDIT)
 
 
 @lru_cache(maxsize=64)
-def _candidate_query(key_count: int) -> Any:
+def _candidate_query(key_count: int) -> Prepared:
     """Profiles of the records sharing a blocking key, plus every record of the person holding `cccd`;
     minus the record being matched. A key shared by more than `cap` records is left out whole: it is too
     common to tell anyone apart ("nguyen van" born in 1985 at national scale), and taking an arbitrary
@@ -88,7 +94,7 @@ def _candidate_query(key_count: int) -> Any:
         .join(_persons, _persons.c.id == holder.c.person_id)
         .where(_persons.c.national_id == bindparam("cccd"), holder.c.valid_to.is_(None)),
     ).subquery()
-    return (
+    return Prepared(
         select(cast(_records.c.normalized, Text), _links.c.person_id, _persons.c.national_id)
         .select_from(ids)
         .join(_records, _records.c.id == ids.c.record_id)
@@ -101,7 +107,7 @@ def _candidate_query(key_count: int) -> Any:
 GOLDEN_COLUMNS = ("full_name", "birth_date", "sex", "phone", "address", "national_id")
 # A person's current records with its golden columns on each row: what the Match path's refresh of a
 # person (golden values, CCCD corroboration) reads, in one statement.
-_PERSON_WITH_RECORDS = (
+_PERSON_WITH_RECORDS = Prepared(
     select(
         _records.c.id,
         _records.c.source,
@@ -115,7 +121,7 @@ _PERSON_WITH_RECORDS = (
     .where(_links.c.person_id == bindparam("person_id"))
 )
 # Built once (a statement built per call costs its compilation, ~1 ms): every golden column is set.
-_SET_GOLDEN = (
+_SET_GOLDEN = Prepared(
     update(_persons)
     .where(_persons.c.id == bindparam("person_id"))
     .values(
@@ -154,17 +160,19 @@ class RecordState:
 # The index size and the record's state in one statement: every Match reads both first.
 _INDEX_SIZE = select(func.coalesce(func.max(_records.c.id), 0).label("size"))
 _sized = _INDEX_SIZE.subquery()
-_ARRIVAL = select(_sized.c.size, _records.c.id, _records.c.version, _records.c.content_hash).select_from(
-    _sized.outerjoin(
-        _records,
-        (_records.c.source == bindparam("source")) & (_records.c.source_record_id == bindparam("sid")),
+_ARRIVAL = Prepared(
+    select(_sized.c.size, _records.c.id, _records.c.version, _records.c.content_hash).select_from(
+        _sized.outerjoin(
+            _records,
+            (_records.c.source == bindparam("source")) & (_records.c.source_record_id == bindparam("sid")),
+        )
     )
 )
 
 
 def arrival(session: Session, source: str, source_record_id: str) -> tuple[RecordState | None, int]:
     """The state of the record stored under (source, source_record_id), if any, and index_size()."""
-    size, *state = session.connection().execute(_ARRIVAL, {"source": source, "sid": source_record_id}).one()
+    ((size, *state),) = _ARRIVAL.rows(session, {"source": source, "sid": source_record_id})
     return (RecordState(*state) if state[0] is not None else None), int(size)
 
 
@@ -207,13 +215,9 @@ def new_record_rows(
 def insert_record(session: Session, **values: Any) -> int:
     """Store a record seen for the first time (new_record_rows' keywords); its id."""
     row, version, keys = new_record_rows(None, **values)
-    connection = session.connection()
-    inserted = connection.execute(_INSERT_RECORD, row).inserted_primary_key
-    assert inserted is not None
-    record_id: int = inserted[0]
-    connection.execute(_INSERT_VERSION, {**version, "record_id": record_id})
-    if keys:
-        connection.execute(_INSERT_KEYS, [{**k, "record_id": record_id} for k in keys])
+    ((record_id,),) = _ADD_RECORD.rows(session, row)
+    _ADD_VERSION.run(session, {**version, "record_id": record_id})
+    _ADD_KEYS.run_many(session, [{**k, "record_id": record_id} for k in keys])
     return record_id
 
 
@@ -265,16 +269,16 @@ def bulk_insert(
 
 
 def insert_person(session: Session, values: dict[str, Any]) -> None:
-    session.connection().execute(_INSERT_PERSON, values)
+    _ADD_PERSON.run(session, values)
 
 
 def insert_link(session: Session, values: dict[str, Any]) -> None:
-    session.connection().execute(_INSERT_LINK, {"valid_to": None, **values})
+    _ADD_LINK.run(session, values)
 
 
 def insert_review_task(session: Session, values: dict[str, Any]) -> None:
-    session.connection().execute(
-        _INSERT_TASK,
+    _ADD_TASK.run(
+        session,
         {
             "version": 1,
             "resolved_at": None,
@@ -286,18 +290,26 @@ def insert_review_task(session: Session, values: dict[str, Any]) -> None:
     )
 
 
-def person_with_records(session: Session, person_id: str) -> tuple[dict[str, Any], list[Any]]:
+class PersonRecord(NamedTuple):
+    id: int
+    source: str
+    normalized: dict[str, Any]
+    raw: dict[str, str]
+    updated_at: datetime
+
+
+def person_with_records(session: Session, person_id: str) -> tuple[dict[str, Any], list[PersonRecord]]:
     """The person's golden columns (GOLDEN_COLUMNS; empty when it has no current record) and its current
-    records: rows of (id, source, normalized, raw, updated_at)."""
-    rows = list(session.connection().execute(_PERSON_WITH_RECORDS, {"person_id": person_id}))
-    golden = {name: getattr(rows[0], name) for name in GOLDEN_COLUMNS} if rows else {}
-    return golden, rows
+    records."""
+    rows = _PERSON_WITH_RECORDS.rows(session, {"person_id": person_id})
+    golden = dict(zip(GOLDEN_COLUMNS, rows[0][5:], strict=True)) if rows else {}
+    return golden, [PersonRecord(*row[:5]) for row in rows]
 
 
 def set_golden(session: Session, person_id: str, golden: dict[str, Any], now: datetime) -> None:
     """Set every golden column of a person (GOLDEN_COLUMNS) and count a new version of it."""
-    session.connection().execute(
-        _SET_GOLDEN,
+    _SET_GOLDEN.run(
+        session,
         {"person_id": person_id, "now": now, **{f"new_{k}": golden[k] for k in GOLDEN_COLUMNS}},
     )
 
@@ -357,7 +369,7 @@ def candidate_rows(
         return frozenset()
     params: dict[str, Any] = {f"k{i}": key for i, key in enumerate(keys)}
     params.update(cap=cap, over_cap=cap + 1, cccd=cccd, exclude=exclude_record_id or -1)
-    rows = session.connection().execute(_candidate_query(len(keys)), params)
+    rows = _candidate_query(len(keys)).rows(session, params)
     return frozenset((text_, person_id, national_id) for text_, person_id, national_id in rows)
 
 
@@ -451,7 +463,7 @@ def audit_row(
 
 def audit(session: Session, **event: Any) -> None:
     """Record an audit event (audit_row's keywords) in the session's transaction."""
-    session.connection().execute(_INSERT_AUDIT, audit_row(**event))
+    _ADD_AUDIT.run(session, audit_row(**event))
 
 
 def audit_person(
