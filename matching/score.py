@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from matching.compare import MISSING, ONE_LETTER, comparison_vector
@@ -17,6 +17,12 @@ class PairScore:
     match_weight: float
     prior_weight: float
     fields: tuple[FieldWeight, ...]
+    # field → level, built once: deciding asks a person's every score for several fields' levels.
+    _levels: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        levels = {f.field: f.level for f in self.fields if f.level != TF_ADJUSTMENT}
+        object.__setattr__(self, "_levels", levels)
 
     @property
     def match_probability(self) -> float:
@@ -24,7 +30,7 @@ class PairScore:
 
     def level(self, field: str) -> str:
         """The level a field reached; "missing" for a field this comparison set does not have."""
-        return next((f.level for f in self.fields if f.field == field and f.level != TF_ADJUSTMENT), MISSING)
+        return self._levels.get(field, MISSING)
 
 
 # Enough for every vector and name-frequency combination a national index meets often; past it, scores
