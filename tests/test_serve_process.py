@@ -102,8 +102,10 @@ def test_processes_share_the_port_and_one_store(tmp_path: Path) -> None:
         proc.send_signal(signal.SIGTERM)
         _, rest = proc.communicate(timeout=30)
         assert proc.returncode == 0
-        messages = [json.loads(line)["message"] for line in rest.splitlines() if line.startswith("{")]
-        assert messages.count("stopped") == 2
+        entries = [json.loads(line) for line in rest.splitlines() if line.startswith("{")]
+        assert [e["message"] for e in entries].count("stopped") == 2
+        # each forked process writes its own request log (mpi.logs: a writer thread per process)
+        assert sum(e["message"] == "rpc" and e["method"] == "Match" for e in entries) == 8
     finally:
         if proc.poll() is None:
             proc.kill()
