@@ -60,17 +60,6 @@ class _Person:
     claims: dict[str, set[str]] = field(default_factory=dict)  # self-consistent CCCD → senders
 
 
-@dataclass(frozen=True, slots=True)
-class _GoldenInput:
-    """A record as golden_values reads it."""
-
-    id: int
-    source: str
-    normalized: dict[str, Any]
-    raw: dict[str, str]
-    updated_at: datetime
-
-
 def _prepare_chunk(
     args: tuple[list[IntakeItem], date],
 ) -> list[tuple[str, PreparedRecord | tuple[FieldProblem, ...]]]:
@@ -258,7 +247,7 @@ class BulkLoad:
     def person_rows(self) -> Iterator[dict[str, Any]]:
         for person in self.persons.values():
             records = [
-                _GoldenInput(
+                repo.PersonRecord(
                     j + 1,
                     self.records[j].raw["source"],
                     normalized_to_dict(self.records[j].normalized),

@@ -59,7 +59,7 @@ class Database:
             if self.is_sqlite
             else self.engine
         )
-        self._lock_path = f"{database}.writer-lock" if database and database != ":memory:" else None
+        self._lock_path = f"{database}.writer-lock" if on_disk else None
         self._lock_file: IO[bytes] | None = None
         self._thread_lock = threading.Lock()
         self._write_sessions = sessionmaker(self.engine, expire_on_commit=False)

@@ -291,6 +291,8 @@ def insert_review_task(session: Session, values: dict[str, Any]) -> None:
 
 
 class PersonRecord(NamedTuple):
+    """A current record of a person, as survivorship (golden_values) reads it."""
+
     id: int
     source: str
     normalized: dict[str, Any]
