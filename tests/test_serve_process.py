@@ -7,7 +7,7 @@ import os
 import signal
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 import grpc
@@ -18,16 +18,19 @@ from mpi.v1 import mpi_pb2_grpc
 
 
 def _wait_for_address(proc: subprocess.Popen[str], timeout: float = 30) -> str:
-    deadline = time.monotonic() + timeout
+    """The address of the next "serving" line. A server silent past `timeout` is killed, which ends the
+    pipe: a wait on readline alone would hang the suite instead of failing it."""
     assert proc.stderr is not None
-    while time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        if not line:
-            break
-        entry = json.loads(line)
-        if entry.get("message") == "serving":
-            return entry["address"]
-    raise AssertionError("the server did not report its address")
+    watchdog = threading.Timer(timeout, proc.kill)
+    watchdog.start()
+    try:
+        for line in proc.stderr:
+            entry = json.loads(line)
+            if entry.get("message") == "serving":
+                return entry["address"]
+    finally:
+        watchdog.cancel()
+    raise AssertionError(f"the server did not report its address within {timeout} s")
 
 
 def test_serve_then_sigterm_drains_and_exits_cleanly(tmp_path: Path) -> None:
@@ -104,7 +107,7 @@ def test_processes_share_the_port_and_one_store(tmp_path: Path) -> None:
         assert proc.returncode == 0
         entries = [json.loads(line) for line in rest.splitlines() if line.startswith("{")]
         assert [e["message"] for e in entries].count("stopped") == 2
-        # each forked process writes its own request log (mpi.logs: a writer thread per process)
+        # each forked process writes its own request log
         assert sum(e["message"] == "rpc" and e["method"] == "Match" for e in entries) == 8
     finally:
         if proc.poll() is None:
