@@ -95,13 +95,12 @@ def _person_score(scored: list[tuple[PairScore, CandidateProfile]]) -> PersonSco
     for score, other in scored[1:]:
         if score.match_weight > best.match_weight:
             best, cand = score, other
-    own_cards = [score for score, c in scored if _own_card(c.profile)]
-    return PersonScore(
-        cand.person_id,
-        cand.person_national_id,
-        _with_person_facts(best, [score for score, _ in scored], own_cards) if len(scored) > 1 else best,
-        id_conflict=any(score.level("national_id") == DIFFERENT for score in own_cards),
-    )
+    # Whether a profile's card is its own is asked only where it changes something: a person with one
+    # record (most) is asked at most once, when the numbers differ.
+    id_conflict = any(s.level("national_id") == DIFFERENT and _own_card(c.profile) for s, c in scored)
+    if len(scored) > 1:
+        best = _with_person_facts(best, scored)
+    return PersonScore(cand.person_id, cand.person_national_id, best, id_conflict=id_conflict)
 
 
 def _own_card(profile: NormalizedRecord) -> bool:
@@ -110,20 +109,21 @@ def _own_card(profile: NormalizedRecord) -> bool:
     return cccd is None or not cccd_contradictions(cccd, profile.birth_date, profile.sex)
 
 
-def _with_person_facts(best: PairScore, scores: list[PairScore], own_cards: list[PairScore]) -> PairScore:
+def _with_person_facts(best: PairScore, scored: list[tuple[PairScore, CandidateProfile]]) -> PairScore:
     """A person has one sex, one birth date and one CCCD. When the best-agreeing profile is silent on
     one of them and another profile of the person contradicts the record there (the twin's record
-    without a sex, the namesake's record without a CCCD), that contradiction joins the explanation."""
+    without a sex, the namesake's record without a CCCD: a card that is its own), that contradiction
+    joins the explanation."""
     found: dict[str, FieldWeight] = {}
     for field in PERSON_FACTS:
         if best.level(field) != MISSING:
             continue
-        witnesses = own_cards if field == "national_id" else scores
-        found.update(
-            (f.field, f) for s in witnesses for f in s.fields if f.field == field and f.level == DIFFERENT
-        )
+        for score, cand in scored:
+            if score.level(field) == DIFFERENT and (field != "national_id" or _own_card(cand.profile)):
+                found[field] = score.weight_of(field)
+                break
     if best.level(PERSON_CONTACT) == MISSING:
-        said = [f for s in scores for f in s.fields if f.field == PERSON_CONTACT and f.level != MISSING]
+        said = [s.weight_of(PERSON_CONTACT) for s, _ in scored if s.level(PERSON_CONTACT) != MISSING]
         if said:
             found[PERSON_CONTACT] = max(said, key=lambda f: f.weight)
     if not found:

@@ -17,12 +17,12 @@ class PairScore:
     match_weight: float
     prior_weight: float
     fields: tuple[FieldWeight, ...]
-    # field → level, built once: deciding asks a person's every score for several fields' levels.
-    _levels: dict[str, str] = field(init=False, repr=False, compare=False)
+    # field → its weight line, built once: deciding asks a person's every score for several fields.
+    _by_field: dict[str, FieldWeight] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        levels = {f.field: f.level for f in self.fields if f.level != TF_ADJUSTMENT}
-        object.__setattr__(self, "_levels", levels)
+        by_field = {f.field: f for f in self.fields if f.level != TF_ADJUSTMENT}
+        object.__setattr__(self, "_by_field", by_field)
 
     @property
     def match_probability(self) -> float:
@@ -30,7 +30,12 @@ class PairScore:
 
     def level(self, field: str) -> str:
         """The level a field reached; "missing" for a field this comparison set does not have."""
-        return self._levels.get(field, MISSING)
+        found = self._by_field.get(field)
+        return MISSING if found is None else found.level
+
+    def weight_of(self, field: str) -> FieldWeight:
+        """The weight line of a field this comparison set has (without its frequency adjustment)."""
+        return self._by_field[field]
 
 
 # Enough for every vector and name-frequency combination a national index meets often; past it, scores
