@@ -128,14 +128,31 @@ def create_server(config: Config, *, db: Database | None = None, model: Model | 
     return RunningServer(server, port, health_servicer, db, metrics_port)
 
 
+def keep_full_collections_short() -> None:
+    """What start-up built (modules, the model, compiled statements) lives as long as the process, and
+    so do the caches that fill while it serves (stored profiles, names, scores: hundreds of thousands
+    of objects); none of it makes reference cycles. A full pass of the cyclic collector walks every
+    object it tracks, here ~0.7 µs each: at 100,000 persons passes of 200-270 ms stalled a request
+    every ~600 matches, and they grow with the caches. Start-up objects, and the survivors of every full
+    pass, are moved out of the collector's sight (`gc.freeze`), so that a full pass walks only what
+    arrived since the last one. The price: a reference cycle alive at that moment and dropped later is
+    never collected — after 2,950 matches, four passes had frozen 24 such objects (2.6 kB)."""
+    gc.freeze()
+    if _freeze_survivors not in gc.callbacks:
+        gc.callbacks.append(_freeze_survivors)
+
+
+def _freeze_survivors(phase: str, info: dict[str, int]) -> None:
+    if phase == "stop" and info["generation"] == 2:
+        gc.freeze()
+
+
 def serve(config: Config) -> None:
     if config.processes > 1:
         _serve_processes(config)
         return
     running = create_server(config)
-    # What start-up built (modules, the model, compiled statements) lives as long as the process: out of
-    # the cyclic collector's way, so that its full passes do not stall requests.
-    gc.freeze()
+    keep_full_collections_short()
     running.server.start()
     log.info(
         "serving",
