@@ -99,3 +99,20 @@ def test_one_record_scores_identically_through_ingest_and_the_rpc(tmp_path: Path
     assert [(e.field, e.level, e.weight) for e in reply.explanation] == [
         (f.field, f.level, f.weight) for f in batch_view.link.explanation
     ]
+
+
+def test_a_refresh_keeps_the_active_model_and_what_it_learnt_until_another_is_activated(
+    db: Database,
+) -> None:
+    shipped = shipped_model()
+    mine = shipped.with_levels(shipped.levels, version="test-a")
+    registry = ModelRegistry(db, refresh_seconds=0)  # every call reads the store
+    assert registry.active() is shipped
+    registry.activate(mine, actor="tester", reason="test")
+    first = registry.active()
+    assert first.version == "test-a"
+    assert registry.active() is first  # the same object, its score cache and sized priors with it
+    registry.activate(shipped.with_levels(shipped.levels, version="test-b"), actor="tester", reason="test")
+    assert registry.active().version == "test-b"
+    registry.activate(mine, actor="tester", reason="back")
+    assert registry.active().version == "test-a"

@@ -53,13 +53,21 @@ class ModelRegistry:
         with self._lock:
             now = time.monotonic()
             if self._cached is None or now - self._cached[0] > self.refresh_seconds:
-                self._cached = (now, self._load_active())
+                self._cached = (now, self._load_active(self._cached[1] if self._cached else None))
             return self._cached[1]
 
-    def _load_active(self) -> Model:
+    def _load_active(self, current: Model | None) -> Model:
+        """The active version; `current` itself while it still is (a version names its content), so
+        that what a model has learnt while matching (its score cache, its priors sized for the index)
+        outlives the refresh."""
         with self.db.read() as session:
-            body = session.scalar(select(ModelRow.body).where(ModelRow.active.is_(True)))
-        return dict_to_model(body) if body is not None else shipped_model()
+            version = session.scalar(select(ModelRow.version).where(ModelRow.active.is_(True)))
+            if version is None:
+                return shipped_model()
+            if current is not None and current.version == version:
+                return current
+            body = session.scalars(select(ModelRow.body).where(ModelRow.version == version)).one()
+        return dict_to_model(body)
 
     def activate(self, model: Model, *, actor: str, reason: str) -> None:
         """Store the model (if new) and make it the only active one, audited."""
