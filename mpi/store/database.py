@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -181,15 +182,27 @@ class Database:
 
 
 def _checkpoint_until(path: str, stop: threading.Event) -> None:
-    """Passive checkpoints (they wait for no reader or writer) every CHECKPOINT_SECONDS until `stop`."""
+    """Passive checkpoints (they wait for no reader or writer) every CHECKPOINT_SECONDS until `stop`,
+    each followed by a flush of the database file to disk.
+
+    Under continuous writes a passive checkpoint never finds the log without new frames, and SQLite
+    syncs the database file only after a checkpoint that copied every frame: the pages copied second
+    after second stayed in the kernel's cache until the log reached WAL_SAFETY_PAGES and a commit ran
+    the checkpoint that completes, whose one sync wrote all of them — that commit took ~350 ms at
+    100,000 persons and 1.2 s at a million, once in ~1,860 matches. Flushed here, outside any lock, that
+    sync has only the last second's pages left. (A flush never hurts SQLite: it only makes durable what
+    the file already holds.)"""
     connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    database = os.open(path, os.O_RDONLY)
     try:
         while not stop.wait(CHECKPOINT_SECONDS):
             try:
                 connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
             except sqlite3.Error as error:  # busy or locked now: the next turn tries again
                 log.info("checkpoint skipped", extra={"error": type(error).__name__})
+            os.fdatasync(database)
     finally:
+        os.close(database)
         connection.close()
 
 
