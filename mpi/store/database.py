@@ -37,8 +37,10 @@ MAX_ATTEMPTS = 8
 # A server's SQLite checkpoints (copying the write-ahead log into the database file, with an fsync) run in
 # a thread of their own every CHECKPOINT_SECONDS, not inside whichever commit crosses SQLite's 1,000-page
 # mark: at a million persons commits paid ~2.7 ms on average for them, and Match's mean in process fell
-# from 12.2 to about 10 ms with this thread. The log may still grow to WAL_SAFETY_PAGES (~200 MB) before a
-# commit checkpoints anyway, should the thread fall behind.
+# from 12.2 to about 10 ms with this thread. Under continuous writes the log is never started over (a
+# writer does that only when it begins with nothing left to copy), so it grows to WAL_SAFETY_PAGES
+# (~200 MB, ~1,860 matches) and a commit runs the checkpoint that completes; the thread's flushes keep
+# that commit's sync short (_checkpoint_until).
 CHECKPOINT_SECONDS = 1.0
 WAL_SAFETY_PAGES = 50_000
 
