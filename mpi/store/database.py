@@ -202,7 +202,10 @@ def _checkpoint_until(path: str, stop: threading.Event) -> None:
                 connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
             except sqlite3.Error as error:  # busy or locked now: the next turn tries again
                 log.info("checkpoint skipped", extra={"error": type(error).__name__})
-            os.fdatasync(database)
+            try:
+                os.fdatasync(database)
+            except OSError as error:  # the disk's trouble, not this thread's: say so and keep going
+                log.warning("database flush failed", extra={"error": error.strerror})
     finally:
         os.close(database)
         connection.close()
