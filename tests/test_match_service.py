@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -55,6 +58,42 @@ def _spy_on_decisions_first(matcher: MatchService, monkeypatch: pytest.MonkeyPat
     return decided_first
 
 
+@contextmanager
+def _writer_turn_held(db: Database) -> Iterator[None]:
+    """A thread holds `db`'s writer turn for the block (a write transaction under way)."""
+    holding, release = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with db._writer_turn():
+            holding.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert holding.wait(5)
+        yield
+    finally:
+        release.set()
+        thread.join(5)
+
+
+def _decides_first(call: Callable[[], Any], decided_first: list[str], db: Database) -> tuple[bool, Any]:
+    """Run `call` while a writer turn of `db` is taken: whether it decided before the turn was free, and
+    its result once it was."""
+    outcome: dict[str, Any] = {}
+    caller = threading.Thread(target=lambda: outcome.update(o=call()))
+    with _writer_turn_held(db):
+        caller.start()
+        deadline = time.monotonic() + 1
+        while not decided_first and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert "o" not in outcome  # waiting for the turn
+        decided = bool(decided_first)
+    caller.join(5)
+    return decided, outcome["o"]
+
+
 def test_a_record_is_decided_before_the_writer_lock_only_while_another_writer_has_it(
     db: Database, matcher: MatchService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -65,28 +104,35 @@ def test_a_record_is_decided_before_the_writer_lock_only_while_another_writer_ha
         return
     assert decided_first == []  # the lock was free: decided once, under it
 
-    holding, release = threading.Event(), threading.Event()
+    other_process = Database(db.url)  # its own turn-taking, as another server process has
+    try:
+        decided, linked = _decides_first(
+            lambda: matcher.match(duc("BN2"), actor="test"), decided_first, other_process
+        )
+    finally:
+        other_process.dispose()
+    assert decided and decided_first == ["BN2"]
+    assert linked.decision == "linked" and linked.candidates_considered == 1
 
-    def other_writer() -> None:
-        with db._writer_turn():
-            holding.set()
-            release.wait(5)
 
-    outcome: dict[str, object] = {}
-    writer = threading.Thread(target=other_writer)
-    writer.start()
-    assert holding.wait(5)
-    caller = threading.Thread(target=lambda: outcome.update(o=matcher.match(duc("BN2"), actor="test")))
-    caller.start()
-    deadline = time.monotonic() + 5
-    while not decided_first and time.monotonic() < deadline:
-        time.sleep(0.005)
-    assert decided_first == ["BN2"] and "o" not in outcome  # decided, waiting for the lock
-    release.set()
-    writer.join(5)
-    caller.join(5)
-    linked = outcome["o"]
-    assert linked.decision == "linked" and linked.candidates_considered == 1  # type: ignore[attr-defined]
+def test_a_unary_call_waits_undecided_while_this_process_writes_and_a_stream_batch_decides_first(
+    db: Database, matcher: MatchService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deciding first while a thread of this same process writes would compete with it for the
+    interpreter: a unary call waits for the next shared transaction instead, and is decided there."""
+    if not db.is_sqlite:
+        pytest.skip("PostgreSQL has no single writer")
+    decided_first = _spy_on_decisions_first(matcher, monkeypatch)
+    matcher.match(duc("BN1"), actor="test")
+
+    decided, linked = _decides_first(lambda: matcher.match(duc("BN2"), actor="test"), decided_first, db)
+    assert not decided and decided_first == []
+    assert linked.decision == "linked" and linked.candidates_considered == 1
+
+    batch = [matcher.prepare(duc("BN3")), matcher.prepare(duc("BN4"))]
+    decided, outcomes = _decides_first(lambda: matcher.match_batch(batch, actor="test"), decided_first, db)
+    assert decided and decided_first == ["BN3", "BN4"]
+    assert [o.decision for o in outcomes] == ["linked", "linked"]
 
 
 def test_first_record_starts_a_person_and_a_resend_changes_nothing(

@@ -150,18 +150,21 @@ class MatchService:
         return prepare_record(record, self.clock().date(), source=source)
 
     def match(self, record: SourceRecord, *, actor: str) -> MatchOutcome:
-        return self.match_batch([self.prepare(record)], actor=actor)[0]
+        return self.match_batch([self.prepare(record)], actor=actor, unary=True)[0]
 
-    def match_batch(self, batch: list[PreparedRecord], *, actor: str) -> list[MatchOutcome]:
+    def match_batch(
+        self, batch: list[PreparedRecord], *, actor: str, unary: bool = False
+    ) -> list[MatchOutcome]:
         """Records matched in order in one transaction: each sees the ones before it.
 
-        When another writer holds or awaits the lock, the work that needs none comes first: each new
-        record is decided in a read transaction (which on SQLite waits for no writer). Inside the write
-        transaction that decision stands if the record's candidates read exactly the same (a decision is
-        a function of them and the model), else it is taken again there; either way the result is the
-        one a serial run would give. With the lock free, all of it runs in the write transaction.
-        Concurrent calls in this process (unary Match calls, streams) share the write transaction
-        (mpi.service.combine), each call's records together and in order."""
+        When another writer holds or awaits the lock (or always, on PostgreSQL), the work that needs
+        none comes first, except for a `unary` call (Match) while a thread of this process is the one
+        writing: each new record is decided in a read transaction (which on SQLite waits for no
+        writer). Inside the write transaction that decision stands if the record's candidates read
+        exactly the same (a decision is a function of them and the model), else it is taken again there;
+        either way the result is the one a serial run would give. With the lock free, all of it runs in
+        the write transaction. Concurrent calls in this process (unary Match calls, streams) share the
+        write transaction (mpi.service.combine), each call's records together and in order."""
         if not batch:
             return []
         # With no other writer about, deciding first would only read the candidates twice.
@@ -171,8 +174,16 @@ class MatchService:
         if done:
             assert outcomes is not None
             return outcomes
-        with self.db.read() as session:
-            provisional = [self._provisional(session, p) for p in batch]
+        if unary and self.db.writing_here():
+            # A unary call while a thread of this process writes: deciding first would take the same
+            # interpreter from that writer and read the candidates twice; waiting, the call goes in the
+            # next shared transaction with the calls that came meanwhile, one commit for them all. A
+            # stream's batch still decides first: its records fill the gaps the writer leaves whenever
+            # SQLite runs without the GIL (deciding them later cost streams 10-15 %).
+            provisional: list[Provisional | None] = [None] * len(batch)
+        else:
+            with self.db.read() as session:
+                provisional = [self._provisional(session, p) for p in batch]
         return self._combiner.submit(
             [_Submitted(p, guess, actor) for p, guess in zip(batch, provisional, strict=True)]
         )

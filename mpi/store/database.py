@@ -65,6 +65,7 @@ class Database:
         self._lock_path = f"{database}.writer-lock" if on_disk else None
         self._lock_file: IO[bytes] | None = None
         self._thread_lock = threading.Lock()
+        self._writing_here = False
         self._write_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
         self._stop_checkpoints = threading.Event()
@@ -109,6 +110,11 @@ class Database:
                     return False, None
                 raise
 
+    def writing_here(self) -> bool:
+        """SQLite on disk: a thread of this process has the writer's turn and is writing right now, not
+        waiting for it (a moment's answer, for choosing how to wait for the turn)."""
+        return self._writing_here
+
     @contextmanager
     def _writer_turn(self, *, wait: bool = True) -> Iterator[bool]:
         """SQLite has one writer at a time. Waiting writers queue here, on a thread lock and an flock on a
@@ -130,9 +136,11 @@ class Database:
             except BlockingIOError:
                 yield False
                 return
+            self._writing_here = True
             try:
                 yield True
             finally:
+                self._writing_here = False
                 fcntl.flock(self._lock_file, fcntl.LOCK_UN)
         finally:
             self._thread_lock.release()
