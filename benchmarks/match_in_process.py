@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.synthetic import make_population
-from benchmarks.throughput import read_into_page_cache
+from benchmarks.throughput import percentiles, read_into_page_cache
 from matching.record import dict_to_source_record
 from mpi.api.server import keep_full_collections_short
 from mpi.service.match import MatchService
@@ -84,15 +84,12 @@ def measure(store: Path, persons: int, records: int) -> dict[str, Any]:
                 considered.append(outcome.candidates_considered)
         finally:
             gc.callbacks.remove(watch)
-        ordered = sorted(wall)
         return {
             "store": str(store),
             "persons": persons,
             "records": len(wall),
-            "p50_ms": 1000 * statistics.median(ordered),
-            "p95_ms": 1000 * ordered[int(0.95 * (len(ordered) - 1))],
-            "p99_ms": 1000 * ordered[int(0.99 * (len(ordered) - 1))],
-            "max_ms": 1000 * ordered[-1],
+            **percentiles(wall),
+            "max_ms": 1000 * max(wall),
             "mean_ms": 1000 * statistics.mean(wall),
             "cpu_mean_ms": 1000 * statistics.mean(cpu),
             "candidate_persons_mean": statistics.mean(considered),

@@ -166,9 +166,9 @@ def splink_frame(population: Population) -> Any:
 # set filled 22 GB and was stopped after 4 minutes of predicting.
 QUALITY_BLOCKING = (("family", "year"), ("given", "year"), ("dob",), ("phone",), ("national_id",))
 SCALE_BLOCKING = (("name", "year"), ("given", "dob"), ("phone",), ("national_id",))
-# The rules m is estimated on by EM: each leaves out a column the other estimates. Family name, given name
-# and birth year make about 60 million pairs at a million persons, and EM on them spilled 11 GB to disk
-# and ran past 15 minutes there; given name and the whole birth date make about a million.
+# The rules m is estimated on by EM: each leaves out a column the other estimates. At a million persons EM
+# on family + given + year (240 M pairs, counted as above) spilled 11 GB to disk and ran past 15 minutes;
+# on given name + birth date (19 M) the whole training took 85 s.
 QUALITY_EM = (("national_id",), ("family", "given", "year"))
 SCALE_EM = (("national_id",), ("given", "dob"))
 

@@ -54,7 +54,7 @@ SPLINK_SINGLE_RECORDS = 100
 STREAMS_PER_PROCESS = 4
 
 
-def _percentiles(latencies: list[float]) -> dict[str, float]:
+def percentiles(latencies: list[float]) -> dict[str, float]:
     ordered = sorted(latencies)
     return {
         "p50_ms": 1000 * statistics.median(ordered),
@@ -137,7 +137,7 @@ def unary(address: str, kind: str, records: list[dict[str, str]], clients: int) 
         "clients": clients,
         "calls": len(latencies),
         "per_second": len(latencies) / seconds,
-        **_percentiles(latencies),
+        **percentiles(latencies),
     }
 
 
@@ -228,7 +228,7 @@ def _splink(index: Population, new_records: Population, queue: Any) -> None:
         new = db_api.register(type(frame)([row]))
         linker.inference.predict_between(existing, new, threshold_match_probability=0.2).as_pandas_dataframe()
         latencies.append(time.perf_counter() - started)
-    out["predict_between"] = {"records": len(latencies), "table_rows": len(frame), **_percentiles(latencies)}
+    out["predict_between"] = {"records": len(latencies), "table_rows": len(frame), **percentiles(latencies)}
     queue.put(out)
 
 
