@@ -208,7 +208,8 @@ def splink_linker(
 
 def _generic_frame(population: Population) -> Any:
     """Generic preparation, as a record-linkage user would do it: accents stripped (đ → d), lower case,
-    dates parsed by pandas, digits kept; family name first word, given name last."""
+    dates parsed by pandas (a bare year kept as the year only), digits kept; family name first word,
+    given name last."""
     import pandas as pd
 
     from matching.text import fold
@@ -222,9 +223,16 @@ def _generic_frame(population: Population) -> Any:
     frame["name"] = names.map(" ".join)
     frame["family"] = names.map(lambda t: t[0] if t else "")
     frame["given"] = names.map(lambda t: t[-1] if t else "")
-    dob = pd.to_datetime(frame["birth_date"].str.slice(0, 10), errors="coerce", dayfirst=True, format="mixed")
-    frame["dob"] = dob.dt.strftime("%Y-%m-%d").fillna("")
-    frame["year"] = dob.dt.year.fillna(0).astype(int).astype(str)
+    # The shapes the dates come in: dd/mm/yyyy and yyyy-mm-dd, which pandas reads; 4750's yyyymmddHHMM, which
+    # it cannot guess (each such date was lost, and its year read as "0", one value for all of them); and
+    # a bare year, which it reads as 1 January (each such record "agreed" on the whole date with every
+    # other of its year). A user who looks at the parsed column fixes both, as here.
+    raw = frame["birth_date"].str.strip()
+    stamp, year_only = raw.str.fullmatch(r"\d{12}"), raw.str.fullmatch(r"\d{4}")
+    dob = pd.to_datetime(raw.where(~stamp).str.slice(0, 10), errors="coerce", dayfirst=True, format="mixed")
+    dob = dob.fillna(pd.to_datetime(raw.where(stamp).str.slice(0, 8), errors="coerce", format="%Y%m%d"))
+    frame["dob"] = dob.dt.strftime("%Y-%m-%d").where(~year_only).fillna("")
+    frame["year"] = raw.str.extract(r"(\d{4})")[0].fillna("")
     for column in ("national_id", "phone"):
         frame[column] = frame[column].str.replace(r"\D", "", regex=True)
     frame["address"] = frame["address"].map(fold)
