@@ -161,14 +161,14 @@ def splink_frame(population: Population) -> Any:
 # and birth year alone make billions of pairs (Nguyễn is one name in three), so the rules narrow to mpi's
 # own kinds of keys: the whole name with the birth year (mpi's name_year), given name with the birth
 # date, phone, national ID. Counted on the million-person population with its registry (2.4 M rows):
-# family + given + year made 240 M pairs and family + date 208 M (a year-only birth date reads as
-# 1 January in the generic preparation), the whole name + year 14 M, given name + date 19 M; the wider
-# set filled 22 GB and was stopped after 4 minutes of predicting.
+# family + given + year make 117 M pairs, family + date 15 M, the whole name + year 4 M, given name +
+# date 2 M; the wider set (with the dates misread then: 450 M pairs) filled 22 GB and was stopped after
+# 4 minutes of predicting.
 QUALITY_BLOCKING = (("family", "year"), ("given", "year"), ("dob",), ("phone",), ("national_id",))
 SCALE_BLOCKING = (("name", "year"), ("given", "dob"), ("phone",), ("national_id",))
 # The rules m is estimated on by EM: each leaves out a column the other estimates. At a million persons EM
-# on family + given + year (240 M pairs, counted as above) spilled 11 GB to disk and ran past 15 minutes;
-# on given name + birth date (19 M) the whole training took 85 s.
+# on family + given + year (117 M pairs, counted as above) spilled 11 GB to disk and ran past 15 minutes;
+# on given name + birth date (2 M) the whole training took 55 s.
 QUALITY_EM = (("national_id",), ("family", "given", "year"))
 SCALE_EM = (("national_id",), ("given", "dob"))
 
