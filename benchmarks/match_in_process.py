@@ -27,14 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.synthetic import make_population
-from benchmarks.throughput import percentiles, read_into_page_cache
+from benchmarks.throughput import SEED, percentiles, read_into_page_cache
 from matching.record import dict_to_source_record
 from mpi.api.server import keep_full_collections_short
 from mpi.service.match import MatchService
 from mpi.service.model_registry import ModelRegistry
 from mpi.store.database import Database
-
-SEED = 303  # benchmarks.throughput's population
 
 
 class _CollectorWatch:
