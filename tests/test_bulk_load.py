@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -49,6 +50,14 @@ def _items(records: list[dict[str, str]]) -> list[IntakeItem]:
     return [IntakeItem(f"line {i + 2}", r) for i, r in enumerate(records)]
 
 
+def _online_store(tmp_path: Path) -> Database:
+    """A store of its own for Match to fill record by record (not the bulk-loaded one: the sqlite `db`
+    fixture's file is tmp_path/mpi.sqlite3)."""
+    online = Database(f"sqlite:///{tmp_path / 'online.sqlite3'}")
+    online.migrate()
+    return online
+
+
 def _trained_on(records: int) -> Model:
     model = shipped_model()
     return replace(model, training={**model.training, "records": records})
@@ -60,13 +69,12 @@ def _trained_on(records: int) -> Model:
     ids=["index-smaller-than-training", "prior-lowered-as-the-index-grows"],
 )
 def test_bulk_load_decides_and_scores_as_match_does_one_by_one(
-    db: Database, sqlite_url: str, model: Model
+    db: Database, tmp_path: Path, model: Model
 ) -> None:
     records = make_population(400, seed=11).records
     summary = bulk_load(db, model, _items(records), actor="test", workers=2)
 
-    online = Database(sqlite_url)
-    online.migrate()
+    online = _online_store(tmp_path)
     matcher = MatchService(online, model)
     for values in records:
         matcher.match(dict_to_source_record(values), actor="test")
@@ -117,3 +125,33 @@ def test_bulk_load_reports_bad_rows_and_repeats_by_position(db: Database) -> Non
     assert summary.rejections[1].problems[0].field == "source_record_id"
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(SourceRecordRow)) == 2
+
+
+def test_bulk_load_scores_the_cccd_holders_records_that_blocking_does_not_bring(
+    db: Database, tmp_path: Path
+) -> None:
+    """The last record shares no blocking key with the holder's record that has the address: only the
+    CCCD brings that record in (as the store's candidate query does), and its address speaks for the
+    person."""
+    cccd, address = "001090123456", "12 Phố Huế, Hai Bà Trưng, Hà Nội"  # synthetic: a man born in 1990
+    person = {"full_name": "Khúc Văn Toản", "birth_date": "1990-05-01", "sex": "1"}
+    records = [
+        person | {"source": "clinic-a", "source_record_id": "1", "national_id": cccd},
+        person | {"source": "clinic-b", "source_record_id": "2", "national_id": cccd},
+        person | {"source": "clinic-c", "source_record_id": "3", "address": address},
+        {"source": "clinic-d", "source_record_id": "4", "full_name": "Khúc Toản", "sex": "1"}
+        | {"national_id": cccd, "address": address},
+    ]
+    model = shipped_model()
+    bulk_load(db, model, _items(records), actor="test", workers=1)
+    online = _online_store(tmp_path)
+    matcher = MatchService(online, model)
+    for values in records:
+        matcher.match(dict_to_source_record(values), actor="test")
+
+    bulk_state, bulk_persons = _state(db)
+    assert bulk_state == _state(online)[0]
+    assert len(bulk_persons) == 1 and len(bulk_persons[0]) == 4  # all four linked to one person
+    decision, _, fields, _ = bulk_state[("clinic-d", "4")]
+    assert decision == "linked" and dict((f[0], f[1]) for f in fields)["contact"] != "missing", fields
+    online.dispose()
