@@ -15,7 +15,7 @@ Order of the rules, strongest first:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -78,15 +78,13 @@ class MatchDecision:
         return self.ranked[0] if self.ranked else None
 
 
-def rank_persons(
-    model: Model, record: NormalizedRecord, candidates: Sequence[CandidateProfile]
-) -> list[PersonScore]:
+def rank_persons(scored: Iterable[tuple[PairScore, CandidateProfile]]) -> list[PersonScore]:
     """Each person scored by its best-agreeing profile, highest first (ties by person id), with the
     facts its other profiles contradict (_with_person_facts)."""
     by_person: dict[str, list[tuple[PairScore, CandidateProfile]]] = {}
-    for cand in candidates:
-        by_person.setdefault(cand.person_id, []).append((score_pair(model, record, cand.profile), cand))
-    ranked = [_person_score(scored) for scored in by_person.values()]
+    for score, cand in scored:
+        by_person.setdefault(cand.person_id, []).append((score, cand))
+    ranked = [_person_score(of_person) for of_person in by_person.values()]
     return sorted(ranked, key=lambda p: (-p.score.match_weight, p.person_id))
 
 
@@ -134,18 +132,32 @@ def _with_person_facts(best: PairScore, scored: list[tuple[PairScore, CandidateP
 
 def decide(model: Model, record: NormalizedRecord, candidates: Sequence[CandidateProfile]) -> MatchDecision:
     """Records of other shapes (a benchmark's) work too: without a `cccd` the identifier rules stay out."""
+    scored = scored_as(record)
+    return decide_scored(model, record, [(score_pair(model, scored, c.profile), c) for c in candidates])
+
+
+def decide_scored(
+    model: Model, record: NormalizedRecord, scored: Iterable[tuple[PairScore, CandidateProfile]]
+) -> MatchDecision:
+    """decide, for candidates scored already (the bulk load compares its pairs in worker processes):
+    each profile with its score_pair(model, scored_as(record), profile)."""
+    ranked = rank_persons(scored)
+    if not (contradicted := _contradicted_card(record)):
+        return replace(_rules(model, record, ranked), considered=len(ranked))
+    decision = _rules(model, replace(record, national_id=None), ranked)
+    note = f"; the record's CCCD contradicts its own {' and '.join(contradicted)} and was set aside"
+    return replace(decision, reason=decision.reason + note, considered=len(ranked))
+
+
+def scored_as(record: NormalizedRecord) -> NormalizedRecord:
+    """The record as its candidates are scored: a CCCD that contradicts the record's own birth year or
+    sex is someone else's card (a parent's, typically), evidence about that someone, so it is set aside."""
+    return replace(record, national_id=None) if _contradicted_card(record) else record
+
+
+def _contradicted_card(record: NormalizedRecord) -> tuple[str, ...]:
     cccd = getattr(record, "cccd", None)
-    if cccd is not None and (contradicted := cccd_contradictions(cccd, record.birth_date, record.sex)):
-        # Someone else's card (a parent's, typically): evidence about that someone, not about this record.
-        decision = _decide(model, replace(record, national_id=None), candidates)
-        note = f"; the record's CCCD contradicts its own {' and '.join(contradicted)} and was set aside"
-        return replace(decision, reason=decision.reason + note)
-    return _decide(model, record, candidates)
-
-
-def _decide(model: Model, record: NormalizedRecord, candidates: Sequence[CandidateProfile]) -> MatchDecision:
-    ranked = rank_persons(model, record, candidates)
-    return replace(_rules(model, record, ranked), considered=len(ranked))
+    return () if cccd is None else cccd_contradictions(cccd, record.birth_date, record.sex)
 
 
 def _rules(model: Model, record: NormalizedRecord, ranked: list[PersonScore]) -> MatchDecision:

@@ -71,10 +71,16 @@ def score_levels(model: Model, levels: tuple[str, ...], a: Any) -> PairScore:
 
 
 def score_pair(model: Model, a: Any, b: Any) -> PairScore:
+    return score_levels(model, pair_levels(model, a, b), a)
+
+
+def pair_levels(model: Model, a: Any, b: Any) -> tuple[str, ...]:
+    """The comparison vector of a pair as the model reads it: the costly half of scoring, which depends
+    on the model's comparisons and term frequencies only (not its prior, Model.for_index)."""
     levels = comparison_vector(model.comparisons, a, b)
     if ONE_LETTER in levels:
         levels = _one_letter_read(model, levels, a, b)
-    return score_levels(model, levels, a)
+    return levels
 
 
 def _one_letter_read(model: Model, levels: tuple[str, ...], a: Any, b: Any) -> tuple[str, ...]:

@@ -1,12 +1,12 @@
 """Bulk initial load: a file of records into an empty index, decided exactly as Match would decide them
 one by one in file order, in a fraction of the time.
 
-Reading and normalizing run in worker processes (every core); candidates come from an in-memory index of
-the blocking keys with the same per-key cap and the same order as the store's query
-(mpi.store.repository.candidate_rows); each record is decided by matching.decide with the same
-model and scoring code, its CCCD corroborated by the same rule; then everything is written in one
-transaction of Core bulk inserts: all or nothing. Every link, person and review task is audited as Match
-audits it.
+Reading and normalizing run in worker processes (every core). Candidates come from an in-memory index of
+the blocking keys with the same per-key cap as the store's query (mpi.store.repository.candidate_rows);
+they depend on the file alone, so every candidate pair is compared on every core too (bulk_pairs). Then
+each record is decided in file order by matching.decide_scored with the same model and scoring code, its
+CCCD corroborated by the same rule, and everything is written in one transaction of Core bulk inserts:
+all or nothing. Every link, person and review task is audited as Match audits it.
 
 Only an empty index (no source records yet) can be bulk-loaded: the in-memory index knows only the file.
 A record id repeated in the file with the same values counts as unchanged; with other values it is
@@ -23,13 +23,16 @@ from datetime import date, datetime
 from itertools import islice
 from typing import Any
 
-from matching import CandidateProfile, FieldProblem, MatchDecision, Model, Outcome, decide
+from matching import CandidateProfile, FieldProblem, MatchDecision, Model, Outcome, PairScore
+from matching.decide import decide_scored, scored_as
 from matching.identifiers import cccd_contradictions
 from matching.normalize import normalized_to_dict
 from matching.record import dict_to_source_record
+from matching.score import score_levels, score_pair
 from mpi.errors import InvalidInput, MpiError
 from mpi.intake.items import IntakeItem
 from mpi.service.batch import BatchSummary, Rejection
+from mpi.service.bulk_pairs import compared_pairs
 from mpi.service.clock import Clock, utc_now
 from mpi.service.evidence import decision_to_evidence
 from mpi.service.match import (
@@ -113,11 +116,12 @@ class BulkLoad:
         self.audits: list[tuple[str, str, str, str, dict[str, Any] | None]] = []
         self.summary = BatchSummary()
 
-    def add(self, position: str, prepared: PreparedRecord | tuple[FieldProblem, ...]) -> None:
+    def add(self, position: str, prepared: PreparedRecord | tuple[FieldProblem, ...]) -> bool:
+        """Take a prepared row into the load, to be decided; False for a row rejected or unchanged."""
         self.summary.rows_read += 1
         if isinstance(prepared, tuple):
             self.summary.rejections.append(Rejection(position, prepared))
-            return
+            return False
         key = (prepared.raw["source"], prepared.raw["source_record_id"])
         if (earlier := self.seen.get(key)) is not None:
             if earlier == prepared.content_hash:
@@ -127,35 +131,55 @@ class BulkLoad:
                     "source_record_id", "repeated in the file with other values: ingest it after the load"
                 )
                 self.summary.rejections.append(Rejection(position, (problem,)))
-            return
+            return False
         self.seen[key] = prepared.content_hash
-        self._decide(prepared)
+        for k in prepared.keys:
+            self.key_index.setdefault(k, []).append(len(self.records))
+        self.records.append(prepared)
+        return True
 
-    def _candidates(self, prepared: PreparedRecord) -> list[CandidateProfile]:
-        ordinals: set[int] = set()
-        for key in prepared.keys:
-            # the store counts the record itself in its key's block (repository._candidate_query)
-            if (block := self.key_index.get(key)) is not None and len(block) < CANDIDATES_PER_KEY:
-                ordinals.update(block)
-        cccd = prepared.normalized.cccd
-        if cccd is not None and (holder := self.holders.get(cccd)) is not None:
-            ordinals.update(self.persons[holder].records)
+    def decide_all(self, workers: int, tick: Callable[[], None]) -> None:
+        """Decide the records taken in file order, their pairs compared on `workers` processes."""
+        pairs = compared_pairs(
+            self.model,
+            [p.normalized for p in self.records],
+            [p.keys for p in self.records],
+            self.key_index,
+            cap=CANDIDATES_PER_KEY,
+            workers=workers,
+        )
+        for ordinal, compared in enumerate(pairs):
+            self._decide(ordinal, *compared)
+            tick()
+
+    def _scored(
+        self, model: Model, ordinal: int, ordinals: list[int], vectors: list[tuple[str, ...]]
+    ) -> list[tuple[PairScore, CandidateProfile]]:
+        """The record's linked candidates, scored: those by blocking, compared by a worker, then the
+        records of the person holding its CCCD that blocking did not bring."""
+        record = scored_as(self.records[ordinal].normalized)
         out = []
-        for j in ordinals:
+        for j, levels in zip(ordinals, vectors, strict=True):
             if (person_id := self.person_of[j]) is not None:
-                person = self.persons[person_id]
-                out.append(CandidateProfile(person_id, person.national_id, self.records[j].normalized))
+                profile = self.records[j].normalized
+                candidate = CandidateProfile(person_id, self.persons[person_id].national_id, profile)
+                out.append((score_levels(model, levels, record), candidate))
+        cccd = self.records[ordinal].normalized.cccd
+        if cccd is not None and (holder := self.holders.get(cccd)) is not None:
+            person, blocked = self.persons[holder], set(ordinals)
+            for j in person.records:
+                if j not in blocked:
+                    profile = self.records[j].normalized
+                    candidate = CandidateProfile(holder, person.national_id, profile)
+                    out.append((score_pair(model, record, profile), candidate))
         return out
 
-    def _decide(self, prepared: PreparedRecord) -> None:
-        ordinal = len(self.records)
+    def _decide(self, ordinal: int, ordinals: list[int], vectors: list[tuple[str, ...]]) -> None:
+        prepared = self.records[ordinal]
         record_id = ordinal + 1
         # the index before this record holds `ordinal` records, as Match would read it (repo.index_size)
         model = self.model.for_index(ordinal)
-        decision = decide(model, prepared.normalized, self._candidates(prepared))
-        self.records.append(prepared)
-        for key in prepared.keys:
-            self.key_index.setdefault(key, []).append(ordinal)
+        decision = decide_scored(model, prepared.normalized, self._scored(model, ordinal, ordinals, vectors))
         details = {"model_version": self.model.version, "superseded_tasks": []}
         self.summary.outcomes[str(decision.outcome)] += 1
         if decision.outcome is Outcome.REVIEW:
@@ -294,9 +318,11 @@ def bulk_load(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for position, prepared in prepared_records(items, now.date(), workers or multiprocessing.cpu_count()):
-            load.add(position, prepared)
-            tick()
+        workers = workers or multiprocessing.cpu_count()
+        for position, prepared in prepared_records(items, now.date(), workers):
+            if not load.add(position, prepared):
+                tick()
+        load.decide_all(workers, tick)
 
         def write(session: Any) -> None:
             if repo.has_records(session):
