@@ -100,6 +100,11 @@ def test_bulk_load_decides_and_scores_as_match_does_one_by_one(
         and links == audited_links == summary.outcomes["linked"] + summary.outcomes["new_person"]
     )
     assert keys > len(records)
+    if db.is_sqlite:  # the load's larger page cache went with its transaction
+        cache = db.run_write(
+            lambda session: session.connection().exec_driver_sql("PRAGMA cache_size").scalar()
+        )
+        assert cache == -2000
     # Past the training data's size the prior steps down as the index grows, on both paths alike.
     assert (len(priors) > 1) == (model.training["records"] < len(records))
     online.dispose()
