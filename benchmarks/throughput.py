@@ -1,7 +1,7 @@
 """Speed at index size: bulk load, Match over gRPC against a trivial RPC, and Splink, in one run.
 
     .venv/bin/python -m benchmarks.throughput [--persons 100000] [--requests 2000] [--processes 2]
-                                              [--skip-splink] [--out benchmarks/results]
+                                              [--skip-splink] [--skip-server] [--out benchmarks/results]
 
 1. A synthetic population of `--persons` persons (1.6 records each). The records but the first
    3 × `--requests` are the index: written to CSV and loaded by `mpi ingest --bulk` in its own process
@@ -29,6 +29,7 @@ import csv
 import json
 import multiprocessing
 import os
+import re
 import resource
 import signal
 import statistics
@@ -85,6 +86,10 @@ def bulk_load(records: list[dict[str, str]], folder: Path, url: str) -> dict[str
         "records_per_second": len(records) / seconds,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "summary": done.stdout.strip().splitlines()[0],
+        # "took read 1.0 s, decide 2.0 s, write 3.0 s" (mpi.cli): where the time went
+        "phase_seconds": {
+            phase: float(seconds) for phase, seconds in re.findall(r"(\w+) ([\d.]+) s\b", done.stdout)
+        },
     }
 
 
@@ -289,6 +294,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2_000)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--skip-splink", action="store_true")
+    parser.add_argument("--skip-server", action="store_true", help="the bulk load and Splink only (no plot)")
     parser.add_argument(
         "--index-db",
         type=Path,
@@ -318,9 +324,11 @@ def main() -> None:
         results["index"] = {"records": len(index), "store": str(args.index_db), "loaded_by": "an earlier run"}
         results["command"] += f" --index-db {args.index_db}"
     print(json.dumps(results["index"]), flush=True)
-    results["store_read_seconds"] = read_into_page_cache(Path(url.removeprefix("sqlite:///")))
-    results["server"] = serve_and_measure(url, held_out, n, args.processes)
-    print(json.dumps(results["server"]), flush=True)
+    results["command"] += " --skip-splink" * args.skip_splink + " --skip-server" * args.skip_server
+    if not args.skip_server:
+        results["store_read_seconds"] = read_into_page_cache(Path(url.removeprefix("sqlite:///")))
+        results["server"] = serve_and_measure(url, held_out, n, args.processes)
+        print(json.dumps(results["server"]), flush=True)
     if not args.skip_splink:
         try:
             results["splink"] = splink(
@@ -335,7 +343,8 @@ def main() -> None:
             results["splink"] = {"error": f"not installed: {error}"}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "throughput.json").write_text(json.dumps(results, indent=1))
-    plot(results, args.out / "throughput.png")
+    if "server" in results:
+        plot(results, args.out / "throughput.png")
     print(json.dumps(results, indent=1))
 
 

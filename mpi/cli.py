@@ -339,6 +339,8 @@ def _print_summary(title: str, summary: BatchSummary, outcome_keys: tuple[str, .
     parts += [f"{summary.outcomes.get(k, 0)} {k.replace('_', ' ')}" for k in outcome_keys]
     parts.append(f"{summary.rejected} rejected")
     print(f"{title}: " + ", ".join(parts))
+    if summary.seconds:
+        print("  took " + ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in summary.seconds.items()))
     for rejection in summary.rejections[:MAX_LISTED_REJECTIONS]:
         print(f"  rejected {rejection.describe()}")
     if summary.rejected > MAX_LISTED_REJECTIONS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,7 @@ def test_bulk_load_of_an_empty_index_then_refused_on_a_full_one(
     assert main(["ingest", str(records), "--bulk", "--db", sqlite_url]) == 0
     out = capsys.readouterr().out
     assert f"bulk load (csv): {len(population.records)} rows read" in out and "0 rejected" in out
+    assert re.search(r"took read \d+\.\d s, decide \d+\.\d s, write \d+\.\d s", out)
     assert main(["export", str(tmp_path / "out.csv"), "--db", sqlite_url]) == 0
     assert len(read_csv(tmp_path / "out.csv")) == len(population.records)
 

@@ -33,6 +33,7 @@ class BatchSummary:
     rows_read: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
     rejections: list[Rejection] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time by phase, where a path tells
 
     @property
     def rejected(self) -> int:

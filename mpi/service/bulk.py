@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -319,10 +320,13 @@ def bulk_load(
     gc.disable()
     try:
         workers = workers or multiprocessing.cpu_count()
+        started = time.perf_counter()
         for position, prepared in prepared_records(items, now.date(), workers):
             if not load.add(position, prepared):
                 tick()
+        read = time.perf_counter()
         load.decide_all(workers, tick)
+        decided = time.perf_counter()
 
         def write(session: Any) -> None:
             if repo.has_records(session):
@@ -337,6 +341,11 @@ def bulk_load(
             )
 
         db.run_write(write)
+        load.summary.seconds = {
+            "read": read - started,
+            "decide": decided - read,
+            "write": time.perf_counter() - decided,
+        }
     finally:
         if collecting:
             gc.enable()
