@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import multiprocessing
 from bisect import bisect_left
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from matching import Model, NormalizedRecord
 from matching.compare import MISSING
@@ -21,6 +23,7 @@ from matching.decide import scored_as
 from matching.score import pair_levels
 
 TASK = 2_000  # records per worker task
+IN_FLIGHT = 2  # tasks a worker may have answered or in hand before deciding takes their answers
 
 Compared = tuple[list[int], list[tuple[str, ...]]]  # candidate ordinals (ascending), their vectors
 
@@ -113,9 +116,24 @@ def compared_pairs(
             yield from _decoded(results, codes, width)
             return
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from _decoded(pool.imap(_compare, tasks), codes, width)
+            yield from _decoded(_in_order(pool, tasks, IN_FLIGHT * workers), codes, width)
     finally:
         _file = None
+
+
+def _in_order(
+    pool: Any, tasks: list[tuple[int, int]], window: int
+) -> Iterator[list[tuple[list[int], bytes]]]:
+    """pool.imap with at most `window` tasks handed out: imap hands out every task at once, and the
+    workers' answers waited in this process's memory (gigabytes at a million persons) until deciding,
+    slower than comparing, reached them."""
+    pending: deque[Any] = deque()
+    for task in tasks:
+        pending.append(pool.apply_async(_compare, (task,)))
+        if len(pending) >= window:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
 
 
 def _decoded(
