@@ -51,8 +51,8 @@ def compare_family_name(a: NormalizedRecord, b: NormalizedRecord) -> str:
     if not x or not y:
         return MISSING
     if x == y:
-        ca, cb = a.name.canonical.split(" ")[:-1], b.name.canonical.split(" ")[:-1]
-        return "exact" if ca == cb else "folded"
+        written_alike = a.name.canonical_family_and_middle == b.name.canonical_family_and_middle
+        return "exact" if written_alike else "folded"
     if a.name.variants[:-1] == b.name.variants[:-1]:
         return "variant"  # Vũ/Võ, Hoàng/Huỳnh
     if a.name.phonetic[:-1] == b.name.phonetic[:-1]:
@@ -85,7 +85,7 @@ def compare_given_name(a: NormalizedRecord, b: NormalizedRecord) -> str:
     """The given name, the one people are called by: it carries the most identity."""
     x, y = a.name.given, b.name.given
     if x == y:
-        return "exact" if a.name.canonical.split(" ")[-1] == b.name.canonical.split(" ")[-1] else "folded"
+        return "exact" if a.name.canonical_given == b.name.canonical_given else "folded"
     if a.name.variants[-1] == b.name.variants[-1] or phonetic_token(x) == phonetic_token(y):
         return "phonetic"  # Phúc/Phước, Trung/Chung, Bình/Bìn
     one_slip = jellyfish.damerau_levenshtein_distance(x, y) == 1
@@ -116,7 +116,8 @@ def compare_birth_date(a: NormalizedRecord, b: NormalizedRecord) -> str:
             return "exact"
         if (x.month, x.day) == (y.day, y.month):
             return "day_month_swapped"
-        if _one_digit_off(x.to_iso(), y.to_iso()):
+        # the years agree: one slip in the month or the day
+        if _one_digit_off(f"{x.month:02d}{x.day:02d}", f"{y.month:02d}{y.day:02d}"):
             return "one_digit_off"
         return "same_year"
     if x.month is None or y.month is None:

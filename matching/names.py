@@ -32,11 +32,19 @@ class PersonName:
     phonetic: tuple[str, ...] = field(init=False, compare=False)
     variants: tuple[str, ...] = field(init=False, compare=False)
     family_and_middle: str = field(init=False, compare=False)  # folded, all but the given name
+    given: str = field(init=False, compare=False)  # folded, the last word
+    # As written, split at the last space: what the exact levels compare.
+    canonical_family_and_middle: str = field(init=False, compare=False)
+    canonical_given: str = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "phonetic", phonetic_key(self.folded_tokens))
         object.__setattr__(self, "variants", variant_key(self.folded_tokens))
         object.__setattr__(self, "family_and_middle", " ".join(self.folded_tokens[:-1]))
+        object.__setattr__(self, "given", self.folded_tokens[-1] if self.folded_tokens else "")
+        before, _, last = self.canonical.rpartition(" ")
+        object.__setattr__(self, "canonical_family_and_middle", before)
+        object.__setattr__(self, "canonical_given", last)
 
     @property
     def folded(self) -> str:
@@ -45,10 +53,6 @@ class PersonName:
     @property
     def family(self) -> str:
         return self.folded_tokens[0]
-
-    @property
-    def given(self) -> str:
-        return self.folded_tokens[-1]
 
     @property
     def middle(self) -> tuple[str, ...]:
