@@ -14,6 +14,7 @@ from matching import Model
 from matching.record import dict_to_source_record
 from mpi.intake.items import IntakeItem
 from mpi.service.bulk import IndexNotEmpty, bulk_load
+from mpi.service.bulk_pairs import affordable_workers
 from mpi.service.match import MatchService
 from mpi.service.model_registry import shipped_model
 from mpi.store.database import Database
@@ -160,3 +161,12 @@ def test_bulk_load_scores_the_cccd_holders_records_that_blocking_does_not_bring(
     decision, _, fields, _ = bulk_state[("clinic-d", "4")]
     assert decision == "linked" and dict((f[0], f[1]) for f in fields)["contact"] != "missing", fields
     online.dispose()
+
+
+def test_comparing_workers_are_as_many_as_the_memory_holds() -> None:
+    gib = 2**30
+    assert affordable_workers(2, 1 * gib, 20 * gib) == 2  # 100,000 persons: room for both
+    assert affordable_workers(2, int(6.2 * gib), 16 * gib) == 2  # a million here: it fit, with 2 GB left
+    assert affordable_workers(2, int(6.2 * gib), 12 * gib) == 1  # a smaller machine: one copy only
+    assert affordable_workers(4, 8 * gib, 4 * gib) == 1  # never none: the load goes on, in one worker
+    assert affordable_workers(2, 0, 0) == 2  # memory unknown (no /proc): as asked
