@@ -86,9 +86,12 @@ def bulk_load(records: list[dict[str, str]], folder: Path, url: str) -> dict[str
         "records_per_second": len(records) / seconds,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "summary": done.stdout.strip().splitlines()[0],
-        # "took read 1.0 s, decide 2.0 s, write 3.0 s" (mpi.cli): where the time went
+        # "  took read 1.0 s, decide 2.0 s, write 3.0 s" (mpi.cli): where the time went
         "phase_seconds": {
-            phase: float(seconds) for phase, seconds in re.findall(r"(\w+) ([\d.]+) s\b", done.stdout)
+            phase: float(seconds)
+            for line in done.stdout.splitlines()
+            if line.strip().startswith("took ")
+            for phase, seconds in re.findall(r"(\w+) ([\d.]+) s\b", line)
         },
     }
 

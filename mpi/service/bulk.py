@@ -3,10 +3,11 @@ one by one in file order, in a fraction of the time.
 
 Reading and normalizing run in worker processes (every core). Candidates come from an in-memory index of
 the blocking keys with the same per-key cap as the store's query (mpi.store.repository.candidate_rows);
-they depend on the file alone, so every candidate pair is compared on every core too (bulk_pairs). Then
-each record is decided in file order by matching.decide_scored with the same model and scoring code, its
-CCCD corroborated by the same rule, and everything is written in one transaction of Core bulk inserts:
-all or nothing. Every link, person and review task is audited as Match audits it.
+they depend on the file alone, so every candidate pair is compared in worker processes too, as many as
+the memory holds (bulk_pairs). Then each record is decided in file order by matching.decide_scored with
+the same model and scoring code, its CCCD corroborated by the same rule, and everything is written in
+one transaction of Core bulk inserts: all or nothing. Every link, person and review task is audited as
+Match audits it.
 
 Only an empty index (no source records yet) can be bulk-loaded: the in-memory index knows only the file.
 A record id repeated in the file with the same values counts as unchanged; with other values it is
