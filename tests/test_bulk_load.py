@@ -168,5 +168,5 @@ def test_comparing_workers_are_as_many_as_the_memory_holds() -> None:
     assert affordable_workers(2, 1 * gib, 20 * gib) == 2  # 100,000 persons: room for both
     assert affordable_workers(2, int(6.2 * gib), 16 * gib) == 2  # a million here: it fit, with 2 GB left
     assert affordable_workers(2, int(6.2 * gib), 12 * gib) == 1  # a smaller machine: one copy only
-    assert affordable_workers(4, 8 * gib, 4 * gib) == 1  # never none: the load goes on, in one worker
+    assert affordable_workers(4, 8 * gib, 4 * gib) == 0  # no room for a copy: compared in the process
     assert affordable_workers(2, 0, 0) == 2  # memory unknown (no /proc): as asked

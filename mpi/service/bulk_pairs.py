@@ -108,12 +108,12 @@ def compared_pairs(
 ) -> Iterator[Compared]:
     """Per record in file order: its candidates by blocking and their comparison vectors."""
     global _file
-    workers = affordable_workers(workers, *_memory())
+    workers = affordable_workers(workers, *_memory()) if workers > 1 else 0
     codes, width = LevelCodes.of(model), len(model.comparisons)
     tasks = [(start, min(start + TASK, len(records))) for start in range(0, len(records), TASK)]
     _file = _File(model, records, keys, key_index, cap)
     try:
-        if workers <= 1:
+        if workers == 0:  # here, in this process
             results: Iterator[list[tuple[list[int], bytes]]] = map(_compare, tasks)
             yield from _decoded(results, codes, width)
             return
@@ -124,13 +124,14 @@ def compared_pairs(
 
 
 def affordable_workers(wanted: int, resident: int, available: int) -> int:
-    """The comparing workers the machine's memory holds. A forked worker comes to copy much of this
-    process's memory as it reads the records (reading an object writes its reference count), and this
-    process grows by about half again while it decides: at a million persons it held 6.2 GB at the fork,
-    the machine had 16 GB available then, and with two workers used 22 of its 24 GB at the peak."""
+    """The comparing workers the machine's memory holds, up to `wanted`; none (compare in this process)
+    when not even one does. A forked worker comes to copy much of this process's memory as it reads the
+    records (reading an object writes its reference count), and this process grows by about half again
+    while it decides: at a million persons it held 6.2 GB at the fork, the machine had 16 GB available
+    then, and with two workers used 22 of its 24 GB at the peak."""
     if resident <= 0:
         return wanted
-    return max(1, min(wanted, (available - resident // 2) // resident))
+    return max(0, min(wanted, (available - resident // 2) // resident))
 
 
 def _memory() -> tuple[int, int]:
