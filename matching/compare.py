@@ -21,7 +21,6 @@ from matching.addresses import address_similarity
 from matching.identifiers import digits_apart
 from matching.name_variants import COMMON_MIDDLE_NAMES, COMMON_SURNAMES
 from matching.normalize import NormalizedRecord
-from matching.phonetic import phonetic_token
 from matching.places import same_province
 from matching.sex import Sex
 from matching.syllables import is_syllable
@@ -86,9 +85,9 @@ def compare_given_name(a: NormalizedRecord, b: NormalizedRecord) -> str:
     x, y = a.name.given, b.name.given
     if x == y:
         return "exact" if a.name.canonical_given == b.name.canonical_given else "folded"
-    if a.name.variants[-1] == b.name.variants[-1] or phonetic_token(x) == phonetic_token(y):
+    if a.name.variants[-1] == b.name.variants[-1] or a.name.phonetic[-1] == b.name.phonetic[-1]:
         return "phonetic"  # Phúc/Phước, Trung/Chung, Bình/Bìn
-    one_slip = jellyfish.damerau_levenshtein_distance(x, y) == 1
+    one_slip = abs(len(x) - len(y)) <= 1 and jellyfish.damerau_levenshtein_distance(x, y) == 1
     if one_slip and not (is_syllable(x) and is_syllable(y)):
         return "typo"  # one slip that made a non-word ("Qunnh"), however alike the two look
     if _jaro_winkler(x, y) >= 0.9:

@@ -23,7 +23,7 @@ from matching.compare import DIFFERENT, MISSING, ONE_LETTER
 from matching.identifiers import cccd_contradictions, digits_apart
 from matching.model import FieldWeight, Model
 from matching.normalize import NormalizedRecord
-from matching.score import PairScore, score_pair
+from matching.score import PairScore, RecordScorer
 
 MAX_REPORTED_CANDIDATES = 5
 PERSON_FACTS = ("sex", "birth_date", "national_id")
@@ -90,14 +90,15 @@ def rank_persons(scored: Iterable[tuple[PairScore, CandidateProfile]]) -> list[P
 
 def _person_score(scored: list[tuple[PairScore, CandidateProfile]]) -> PersonScore:
     best, cand = scored[0]
+    if len(scored) == 1:  # most persons: one record, nothing to choose or to add
+        conflict = best.level("national_id") == DIFFERENT and _own_card(cand.profile)
+        return PersonScore(cand.person_id, cand.person_national_id, best, id_conflict=conflict)
     for score, other in scored[1:]:
         if score.match_weight > best.match_weight:
             best, cand = score, other
-    # Whether a profile's card is its own is asked only where it changes something: a person with one
-    # record (most) is asked at most once, when the numbers differ.
+    # Whether a profile's card is its own is asked only where the numbers differ.
     id_conflict = any(s.level("national_id") == DIFFERENT and _own_card(c.profile) for s, c in scored)
-    if len(scored) > 1:
-        best = _with_person_facts(best, scored)
+    best = _with_person_facts(best, scored)
     return PersonScore(cand.person_id, cand.person_national_id, best, id_conflict=id_conflict)
 
 
@@ -132,8 +133,8 @@ def _with_person_facts(best: PairScore, scored: list[tuple[PairScore, CandidateP
 
 def decide(model: Model, record: NormalizedRecord, candidates: Sequence[CandidateProfile]) -> MatchDecision:
     """Records of other shapes (a benchmark's) work too: without a `cccd` the identifier rules stay out."""
-    scored = scored_as(record)
-    return decide_scored(model, record, [(score_pair(model, scored, c.profile), c) for c in candidates])
+    scorer = RecordScorer(model, scored_as(record))
+    return decide_scored(model, record, [(scorer.pair(c.profile), c) for c in candidates])
 
 
 def decide_scored(

@@ -45,33 +45,50 @@ SCORE_CACHE_SIZE = 200_000
 
 def score_levels(model: Model, levels: tuple[str, ...], a: Any) -> PairScore:
     """Score a comparison vector (term frequencies read from record `a`, the one that agreed)."""
-    adjustments = tuple(
-        [
-            tf.adjustment(value(a)) if levels[i] in tf_levels else 0.0
-            for i, tf_levels, value, tf in model.term_frequency_slots
-        ]
-    )
-    cache = model.score_cache
-    key = (levels, adjustments)
-    if (cached := cache.get(key)) is not None:
-        return cached  # type: ignore[no-any-return]
-    adjusted = dict(zip((slot[0] for slot in model.term_frequency_slots), adjustments, strict=True))
-    fields: list[FieldWeight] = []
-    for i, (comparison, level, weights) in enumerate(
-        zip(model.comparisons, levels, model.field_weights, strict=True)
-    ):
-        fields.append(weights[level])
-        if adjustment := adjusted.get(i):
-            fields.append(FieldWeight(comparison.field, TF_ADJUSTMENT, adjustment))
-    prior = model.prior_weight
-    score = PairScore(prior + sum(f.weight for f in fields), prior, tuple(fields))
-    if len(cache) < SCORE_CACHE_SIZE:
-        cache[key] = score
-    return score
+    return RecordScorer(model, a).score(levels)
 
 
 def score_pair(model: Model, a: Any, b: Any) -> PairScore:
     return score_levels(model, pair_levels(model, a, b), a)
+
+
+class RecordScorer:
+    """Scores for one record against many: the term-frequency adjustment its values would earn where a
+    pair agrees is read once, not once a pair (a record meets tens of candidates)."""
+
+    __slots__ = ("_adjustable", "_model", "_record")
+
+    def __init__(self, model: Model, a: Any) -> None:
+        self._model, self._record = model, a
+        self._adjustable = tuple(
+            (i, tf_levels, tf.adjustment(value(a))) for i, tf_levels, value, tf in model.term_frequency_slots
+        )
+
+    def pair(self, b: Any) -> PairScore:
+        return self.score(pair_levels(self._model, self._record, b))
+
+    def score(self, levels: tuple[str, ...]) -> PairScore:
+        adjustments = tuple(
+            [adjust if levels[i] in tf_levels else 0.0 for i, tf_levels, adjust in self._adjustable]
+        )
+        model = self._model
+        cache = model.score_cache
+        key = (levels, adjustments)
+        if (cached := cache.get(key)) is not None:
+            return cached  # type: ignore[no-any-return]
+        adjusted = dict(zip((slot[0] for slot in self._adjustable), adjustments, strict=True))
+        fields: list[FieldWeight] = []
+        for i, (comparison, level, weights) in enumerate(
+            zip(model.comparisons, levels, model.field_weights, strict=True)
+        ):
+            fields.append(weights[level])
+            if adjustment := adjusted.get(i):
+                fields.append(FieldWeight(comparison.field, TF_ADJUSTMENT, adjustment))
+        prior = model.prior_weight
+        score = PairScore(prior + sum(f.weight for f in fields), prior, tuple(fields))
+        if len(cache) < SCORE_CACHE_SIZE:
+            cache[key] = score
+        return score
 
 
 def pair_levels(model: Model, a: Any, b: Any) -> tuple[str, ...]:

@@ -30,7 +30,7 @@ from matching.decide import decide_scored, scored_as
 from matching.identifiers import cccd_contradictions
 from matching.normalize import normalized_to_dict
 from matching.record import dict_to_source_record
-from matching.score import score_levels, score_pair
+from matching.score import RecordScorer
 from mpi.errors import InvalidInput, MpiError
 from mpi.intake.items import IntakeItem
 from mpi.service.batch import BatchSummary, Rejection
@@ -106,7 +106,8 @@ class BulkLoad:
     def __init__(self, model: Model, now: datetime, actor: str) -> None:
         self.model, self.now, self.actor = model, now, actor
         self.records: list[PreparedRecord] = []
-        self.person_of: list[str | None] = []  # per record: its person, None while under review
+        # per record: itself as a candidate of later records (its person), None while under review
+        self.profiles: list[CandidateProfile | None] = []
         self.persons: dict[str, _Person] = {}
         self.holders: dict[str, str] = {}  # national ID → person
         self.key_index: dict[str, list[int]] = {}
@@ -159,21 +160,19 @@ class BulkLoad:
     ) -> list[tuple[PairScore, CandidateProfile]]:
         """The record's linked candidates, scored: those by blocking, compared by a worker, then the
         records of the person holding its CCCD that blocking did not bring."""
-        record = scored_as(self.records[ordinal].normalized)
-        out = []
-        for j, levels in zip(ordinals, vectors, strict=True):
-            if (person_id := self.person_of[j]) is not None:
-                profile = self.records[j].normalized
-                candidate = CandidateProfile(person_id, self.persons[person_id].national_id, profile)
-                out.append((score_levels(model, levels, record), candidate))
+        scorer = RecordScorer(model, scored_as(self.records[ordinal].normalized))
+        profiles = self.profiles
+        out = [
+            (scorer.score(levels), candidate)
+            for j, levels in zip(ordinals, vectors, strict=True)
+            if (candidate := profiles[j]) is not None
+        ]
         cccd = self.records[ordinal].normalized.cccd
         if cccd is not None and (holder := self.holders.get(cccd)) is not None:
-            person, blocked = self.persons[holder], set(ordinals)
-            for j in person.records:
-                if j not in blocked:
-                    profile = self.records[j].normalized
-                    candidate = CandidateProfile(holder, person.national_id, profile)
-                    out.append((score_pair(model, record, profile), candidate))
+            blocked = set(ordinals)
+            for j in self.persons[holder].records:
+                if j not in blocked and (candidate := profiles[j]) is not None:
+                    out.append((scorer.pair(candidate.profile), candidate))
         return out
 
     def _decide(self, ordinal: int, ordinals: list[int], vectors: list[tuple[str, ...]]) -> None:
@@ -185,7 +184,7 @@ class BulkLoad:
         details = {"model_version": self.model.version, "superseded_tasks": []}
         self.summary.outcomes[str(decision.outcome)] += 1
         if decision.outcome is Outcome.REVIEW:
-            self.person_of.append(None)
+            self.profiles.append(None)
             task_id = repo.new_id()
             self.tasks.append(
                 (record_id, task_id, decision, prepared.raw["source"], prepared.normalized.province_code)
@@ -208,7 +207,7 @@ class BulkLoad:
         else:
             assert decision.person_id is not None
             person, kind = self.persons[decision.person_id], "linked"
-        self.person_of.append(person.id)
+        self.profiles.append(CandidateProfile(person.id, person.national_id, prepared.normalized))
         person.records.append(ordinal)
         self.links.append((record_id, person.id, kind, decision))
         self._audit(
@@ -231,6 +230,8 @@ class BulkLoad:
         if cccd is not None and cccd not in self.holders:
             person.national_id = cccd
             self.holders[cccd] = person.id
+            for j in person.records:
+                self.profiles[j] = CandidateProfile(person.id, cccd, self.records[j].normalized)
             self._audit(
                 "person.national_id_set",
                 "person",
