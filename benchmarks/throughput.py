@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.throughput [--persons 100000] [--requests 2000] [--processes 2]
                                               [--skip-splink] [--skip-server] [--out benchmarks/results]
+                                              [--postgres CONNINFO]
 
 1. A synthetic population of `--persons` persons (1.6 records each). The records but the first
    3 × `--requests` are the index: written to CSV and loaded by `mpi ingest --bulk` in its own process
@@ -18,6 +19,9 @@
    (predict + cluster at 0.99: wall time and peak memory), then its fastest way to match one new record
    against the table (`predict_between` after `compute_tf_table`), timed per record for 100 held-out
    records.
+
+The store is SQLite unless --postgres names a PostgreSQL server: then a database of its own there,
+dropped at the end.
 
 Writes throughput.json and throughput.png to --out.
 """
@@ -38,6 +42,9 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from queue import Empty
 from typing import Any
@@ -304,16 +311,54 @@ def main() -> None:
         help="serve this store, loaded by an earlier run with the same --persons (its bulk figures are in "
         "that run's JSON); the held-out records are sent again under new record ids, as second checkups",
     )
+    parser.add_argument(
+        "--postgres",
+        metavar="CONNINFO",
+        help="load and serve a database of its own on this PostgreSQL server, dropped at the end, instead "
+        "of a SQLite store (e.g. 'host=127.0.0.1 user=postgres dbname=test')",
+    )
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     args = parser.parse_args()
+    if args.postgres and args.index_db:
+        parser.error("--postgres loads a database of its own: it does not take --index-db")
+    folder = Path(tempfile.mkdtemp())
+    if args.postgres:
+        with postgres_database(args.postgres) as url:
+            run(args, folder, url)
+    else:
+        run(args, folder, f"sqlite:///{folder}/throughput.sqlite3")
+
+
+@contextmanager
+def postgres_database(conninfo: str) -> Iterator[str]:
+    """The URL of a new database on the server `conninfo` names; dropped afterwards (the server is
+    shared and outlives the run)."""
+    import psycopg
+
+    name = f"mpi_throughput_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(conninfo, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    params = psycopg.conninfo.conninfo_to_dict(conninfo)
+    host, port, user = (
+        params.get("host", "127.0.0.1"),
+        params.get("port", 5432),
+        params.get("user", "postgres"),
+    )
+    try:
+        yield f"postgresql+psycopg://{user}@{host}:{port}/{name}"
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run(args: argparse.Namespace, folder: Path, url: str) -> None:
     population = make_population(args.persons, seed=SEED)
     n = args.requests
     held_out, index = population.records[: 3 * n], population.records[3 * n :]
-    folder = Path(tempfile.mkdtemp())
-    url = f"sqlite:///{folder}/throughput.sqlite3"
     results: dict[str, Any] = {
         "command": f"python -m benchmarks.throughput --persons {args.persons} --requests {n} "
         f"--processes {args.processes}",
+        "store": url.split(":", 1)[0].split("+", 1)[0],
         "cpus": os.cpu_count(),
         "commit": subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
@@ -328,8 +373,10 @@ def main() -> None:
         results["command"] += f" --index-db {args.index_db}"
     print(json.dumps(results["index"]), flush=True)
     results["command"] += " --skip-splink" * args.skip_splink + " --skip-server" * args.skip_server
+    results["command"] += " --postgres CONNINFO" * bool(args.postgres)
     if not args.skip_server:
-        results["store_read_seconds"] = read_into_page_cache(Path(url.removeprefix("sqlite:///")))
+        if url.startswith("sqlite:///"):
+            results["store_read_seconds"] = read_into_page_cache(Path(url.removeprefix("sqlite:///")))
         results["server"] = serve_and_measure(url, held_out, n, args.processes)
         print(json.dumps(results["server"]), flush=True)
     if not args.skip_splink:

@@ -6,9 +6,13 @@ import json
 import sys
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from benchmarks import throughput
+from mpi.store import repository as repo
+from mpi.store.database import Database
+from tests.conftest import PG_ADMIN
 
 
 def test_skip_server_reports_the_bulk_load_and_its_phases(
@@ -30,4 +34,39 @@ def test_skip_server_reports_the_bulk_load_and_its_phases(
     assert set(index["phase_seconds"]) == {"read", "decide", "write"}
     assert 0 < sum(index["phase_seconds"].values()) <= index["seconds"]
     assert "server" not in results and not (out / "throughput.png").exists()
-    assert results["command"].endswith("--skip-splink --skip-server")
+    assert results["command"].endswith("--skip-splink --skip-server") and results["store"] == "sqlite"
+
+
+@pytest.mark.postgres
+def test_on_postgres_it_loads_a_database_of_its_own_and_drops_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, postgres_available: None
+) -> None:
+    def databases() -> set[str]:
+        with psycopg.connect(PG_ADMIN) as admin:
+            return {name for (name,) in admin.execute("SELECT datname FROM pg_database")}
+
+    out, before = tmp_path / "results", databases()
+    argv = ["throughput", "--persons", "200", "--requests", "10", "--skip-server", "--skip-splink"]
+    monkeypatch.setattr(sys, "argv", [*argv, "--postgres", PG_ADMIN, "--out", str(out)])
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.setattr(throughput.tempfile, "mkdtemp", lambda: str(work))
+    loaded: list[str] = []
+    load = throughput.bulk_load
+
+    def bulk_load_and_count(records: list[dict[str, str]], folder: Path, url: str) -> dict[str, object]:
+        figures = load(records, folder, url)
+        db = Database(url)
+        with db.read() as session:
+            loaded.append(str(repo.index_size(session)))
+        db.dispose()
+        return figures
+
+    monkeypatch.setattr(throughput, "bulk_load", bulk_load_and_count)
+
+    throughput.main()
+
+    results = json.loads((out / "throughput.json").read_text())
+    assert results["store"] == "postgresql" and results["command"].endswith("--postgres CONNINFO")
+    assert loaded == [str(results["index"]["records"])]  # the load went into PostgreSQL
+    assert databases() == before  # and its database is gone
