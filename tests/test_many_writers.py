@@ -1,6 +1,8 @@
-"""Many writers at once: 16 clients send overlapping records of the same humans. One human, one person;
-no record lost, none duplicated, each linked exactly once (advisory locks on blocking keys serialize
-writers that could see each other; deadlocks and races are retried inside)."""
+"""Many writers at once: 16 clients send overlapping records of the same humans to two servers sharing
+one store, as several `mpi serve` processes and machines share one PostgreSQL. One human, one person; no
+record lost, none duplicated, each linked exactly once (advisory locks on blocking keys serialize
+writers that could see each other; deadlocks and races are retried inside). Within one server the
+concurrent calls share its write transactions; across servers only the store keeps them apart."""
 
 from __future__ import annotations
 
@@ -20,18 +22,24 @@ from mpi.v1 import mpi_pb2 as pb
 from mpi.v1 import mpi_pb2_grpc
 
 CLIENTS = 16
+SERVERS = 2
 
 
 def test_sixteen_clients_overlapping_records(db_url: str) -> None:
-    server = create_server(Config(database_url=db_url, port=0, max_workers=CLIENTS, no_auth=True))
-    server.server.start()
+    servers = [
+        create_server(Config(database_url=db_url, port=0, max_workers=CLIENTS, no_auth=True))
+        for _ in range(SERVERS)
+    ]
+    for server in servers:
+        server.server.start()
     try:
-        _run(server.port, db_url)
+        _run([server.port for server in servers], db_url)
     finally:
-        server.stop(grace=1)
+        for server in servers:
+            server.stop(grace=1)
 
 
-def _run(port: int, server_db_url: str) -> None:
+def _run(ports: list[int], server_db_url: str) -> None:
     persons = make_persons(30, seed=91)
     rng = random.Random(5)
     requests = []
@@ -56,7 +64,7 @@ def _run(port: int, server_db_url: str) -> None:
     errors: list[str] = []
     barrier = threading.Barrier(CLIENTS)
 
-    def client(share: list[tuple[int, pb.SourceRecord]]) -> None:
+    def client(share: list[tuple[int, pb.SourceRecord]], port: int) -> None:
         with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
             stub = mpi_pb2_grpc.MasterPatientIndexServiceStub(channel)
             barrier.wait()
@@ -66,7 +74,9 @@ def _run(port: int, server_db_url: str) -> None:
                 except grpc.RpcError as error:
                     errors.append(f"{error.code().name}: {error.details()}")
 
-    threads = [threading.Thread(target=client, args=(share,)) for share in shares]
+    threads = [
+        threading.Thread(target=client, args=(share, ports[i % len(ports)])) for i, share in enumerate(shares)
+    ]
     for t in threads:
         t.start()
     for t in threads:

@@ -22,7 +22,7 @@ from typing import IO, Any, TypeVar
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -175,8 +175,11 @@ class Database:
         SQLite writer already holds the whole database)."""
         if self.is_sqlite:
             return
-        for key_id in sorted({_key_id(k) for k in keys}):
-            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key_id})
+        # All in one round trip (a record has about ten keys), in ascending order: two writers sharing
+        # keys take them in the same order, so neither holds one the other waits for; unnest yields an
+        # array's elements in order.
+        key_ids = sorted({_key_id(k) for k in keys})
+        session.connection().exec_driver_sql(_LOCK_KEYS, (key_ids,))
 
     def dispose(self) -> None:
         if self._checkpointer is not None:
@@ -217,6 +220,9 @@ def _checkpoint_until(path: str, stop: threading.Event) -> None:
     finally:
         os.close(database)
         connection.close()
+
+
+_LOCK_KEYS = "SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS k"
 
 
 def _key_id(key: str) -> int:
