@@ -99,10 +99,9 @@ def test_a_record_is_decided_before_the_writer_lock_only_while_another_writer_ha
 ) -> None:
     decided_first = _spy_on_decisions_first(matcher, monkeypatch)
     assert matcher.match(duc("BN1"), actor="test").decision == "new_person"
-    if not db.is_sqlite:
-        assert decided_first == ["BN1"]  # PostgreSQL has no single writer: always decided first
-        return
     assert decided_first == []  # the lock was free: decided once, under it
+    if not db.is_sqlite:
+        return  # PostgreSQL has no single writer: the next test
 
     other_process = Database(db.url)  # its own turn-taking, as another server process has
     try:
@@ -113,6 +112,45 @@ def test_a_record_is_decided_before_the_writer_lock_only_while_another_writer_ha
         other_process.dispose()
     assert decided and decided_first == ["BN2"]
     assert linked.decision == "linked" and linked.candidates_considered == 1
+
+
+def test_on_postgresql_a_record_is_decided_first_only_while_this_process_has_a_transaction_under_way(
+    db: Database, matcher: MatchService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL has no single writer: what deciding first can overlap is this process's own write
+    transaction. Here one waits for a key lock another connection holds (another server's writer)."""
+    if db.is_sqlite:
+        pytest.skip("SQLite: the test before")
+    decided_first = _spy_on_decisions_first(matcher, monkeypatch)
+    matcher.match(duc("BN1"), actor="test")
+    assert decided_first == []
+    other_server = Database(db.url)
+    outcomes: dict[str, Any] = {}
+
+    def match(rid: str) -> threading.Thread:
+        thread = threading.Thread(
+            target=lambda: outcomes.update({rid: matcher.match(duc(rid), actor="test")})
+        )
+        thread.start()
+        return thread
+
+    try:
+        with other_server.write() as session:
+            other_server.lock_keys(session, ["record:01001:BN9"])
+            waiting = match("BN9")  # its transaction waits for that key's lock
+            deadline = time.monotonic() + 5
+            while not matcher._combiner.busy() and time.monotonic() < deadline:
+                time.sleep(0.005)
+            meanwhile = match("BN2")
+            while "BN2" not in decided_first and time.monotonic() < deadline:
+                time.sleep(0.005)
+            assert decided_first == ["BN2"] and outcomes == {}  # decided, then waiting for its turn
+        waiting.join(5)
+        meanwhile.join(5)
+    finally:
+        other_server.dispose()
+    assert decided_first == ["BN2"]  # BN9 was decided once, in its transaction
+    assert outcomes["BN2"].decision == outcomes["BN9"].decision == "linked"
 
 
 def test_a_unary_call_waits_undecided_while_this_process_writes_and_a_stream_batch_decides_first(

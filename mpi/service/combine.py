@@ -40,6 +40,10 @@ class Combiner(Generic[T, R]):
         self._queue: list[_Call[T, R]] = []
         self._leading = False
 
+    def busy(self) -> bool:
+        """Whether a shared transaction is under way now (a moment's answer)."""
+        return self._leading
+
     def submit(self, item: T) -> R:
         call: _Call[T, R] = _Call(item)
         with self._lock:

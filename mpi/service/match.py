@@ -157,14 +157,15 @@ class MatchService:
     ) -> list[MatchOutcome]:
         """Records matched in order in one transaction: each sees the ones before it.
 
-        When another writer holds or awaits the lock (or always, on PostgreSQL), the work that needs
-        none comes first, except for a `unary` call (Match) while a thread of this process is the one
-        writing: each new record is decided in a read transaction (which on SQLite waits for no
-        writer). Inside the write transaction that decision stands if the record's candidates read
-        exactly the same (a decision is a function of them and the model), else it is taken again there;
-        either way the result is the one a serial run would give. With the lock free, all of it runs in
-        the write transaction. Concurrent calls in this process (unary Match calls, streams) share the
-        write transaction (mpi.service.combine), each call's records together and in order."""
+        When another writer holds or awaits the lock (on PostgreSQL: while a write transaction of this
+        process is under way), the work that needs none comes first, except on SQLite for a `unary`
+        call (Match) while a thread of this process is the one writing: each new record is decided in
+        a read transaction (which on SQLite waits for no writer). Inside the write transaction that
+        decision stands if the record's candidates read exactly the same (a decision is a function of
+        them and the model), else it is taken again there; either way the result is the one a serial
+        run would give. With the lock free, all of it runs in the write transaction. Concurrent calls
+        in this process (unary Match calls, streams) share the write transaction
+        (mpi.service.combine), each call's records together and in order."""
         if not batch:
             return []
         # With no other writer about, deciding first would only read the candidates twice.
@@ -174,12 +175,7 @@ class MatchService:
         if done:
             assert outcomes is not None
             return outcomes
-        if unary and self.db.writing_here():
-            # A unary call while a thread of this process writes: deciding first would take the same
-            # interpreter from that writer and read the candidates twice; waiting, the call goes in the
-            # next shared transaction with the calls that came meanwhile, one commit for them all. A
-            # stream's batch still decides first: its records fill the gaps the writer leaves whenever
-            # SQLite runs without the GIL (deciding them later cost streams 10-15 %).
+        if not self._decides_first(unary):
             provisional: list[Provisional | None] = [None] * len(batch)
         else:
             with self.db.read() as session:
@@ -187,6 +183,19 @@ class MatchService:
         return self._combiner.submit(
             [_Submitted(p, guess, actor) for p, guess in zip(batch, provisional, strict=True)]
         )
+
+    def _decides_first(self, unary: bool) -> bool:
+        """Whether a call that found the writer's turn taken decides its records before taking it."""
+        if not self.db.is_sqlite:
+            # PostgreSQL has no single writer: what deciding first can overlap is this process's own
+            # write transaction under way. With none, it would only read the candidates twice.
+            return self._combiner.busy()
+        # A unary call while a thread of this process writes: deciding first would take the same
+        # interpreter from that writer and read the candidates twice; waiting, the call goes in the
+        # next shared transaction with the calls that came meanwhile, one commit for them all. A
+        # stream's batch still decides first: its records fill the gaps the writer leaves whenever
+        # SQLite runs without the GIL (deciding them later cost streams 10-15 %).
+        return not (unary and self.db.writing_here())
 
     def _write_calls(self, calls: list[list[_Submitted]]) -> list[list[MatchOutcome]]:
         flat = [c for call in calls for c in call]
