@@ -41,9 +41,10 @@ def test_skip_server_reports_the_bulk_load_and_its_phases(
 def test_on_postgres_it_loads_a_database_of_its_own_and_drops_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, postgres_available: None
 ) -> None:
-    def databases() -> set[str]:
+    def databases() -> set[str]:  # the benchmark's (other tests create and drop their own meanwhile)
         with psycopg.connect(PG_ADMIN) as admin:
-            return {name for (name,) in admin.execute("SELECT datname FROM pg_database")}
+            rows = admin.execute("SELECT datname FROM pg_database WHERE datname LIKE 'mpi_throughput_%'")
+            return {name for (name,) in rows}
 
     out, before = tmp_path / "results", databases()
     argv = ["throughput", "--persons", "200", "--requests", "10", "--skip-server", "--skip-splink"]
