@@ -77,3 +77,15 @@ def test_a_driver_error_is_raised_as_sqlalchemy_raises_it(db: Database) -> None:
         add.run(session, _person("p2", "001090000001"))
     with db.read() as session:
         assert session.scalars(select(Person.id)).all() == ["p1"]
+
+
+def test_on_postgresql_a_prepared_statement_is_planned_once(db: Database) -> None:
+    """The driver prepares a statement it runs often; PostgreSQL is told to keep one plan for it
+    instead of planning it again each run (the candidate query's planning cost more than its run)."""
+    if db.is_sqlite:
+        pytest.skip("SQLite plans each statement once per connection anyway")
+    for _ in range(3):  # connections of the pool, new and reused
+        with db.write() as session:
+            assert (
+                session.connection().exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_generic_plan"
+            )
