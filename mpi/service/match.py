@@ -106,6 +106,11 @@ def prepare_record(record: SourceRecord, today: date, *, source: str | None = No
     return PreparedRecord(normalized, blocking_keys(normalized), raw, repo.content_hash(raw))
 
 
+def lock_names(p: PreparedRecord) -> tuple[str, ...]:
+    """What a writer of this record locks (Database.lock_keys): its identity and its blocking keys."""
+    return (f"record:{p.raw['source']}:{p.raw['source_record_id']}", *p.keys)
+
+
 def cccd_claims(records: list[Any]) -> dict[str, set[str]]:
     """CCCD → the senders whose records (rows with source and normalized) carry it, self-consistently."""
     claims: dict[str, set[str]] = {}
@@ -170,7 +175,7 @@ class MatchService:
             return []
         # With no other writer about, deciding first would only read the candidates twice.
         done, outcomes = self.db.write_if_free(
-            lambda session: [self.match_prepared(session, p, actor=actor) for p in batch]
+            lambda session: self._match_all(session, [_Submitted(p, None, actor) for p in batch])
         )
         if done:
             assert outcomes is not None
@@ -199,15 +204,19 @@ class MatchService:
 
     def _write_calls(self, calls: list[list[_Submitted]]) -> list[list[MatchOutcome]]:
         flat = [c for call in calls for c in call]
-        outcomes = iter(
-            self.db.run_write(
-                lambda session: [
-                    self.match_prepared(session, c.prepared, actor=c.actor, provisional=c.provisional)
-                    for c in flat
-                ]
-            )
-        )
+        outcomes = iter(self.db.run_write(lambda session: self._match_all(session, flat)))
         return [[next(outcomes) for _ in call] for call in calls]
+
+    def _match_all(self, session: Session, records: list[_Submitted]) -> list[MatchOutcome]:
+        """Records in order in the caller's write transaction, every record's keys locked first, in one
+        order for all writers: two transactions sharing keys then wait for each other, where taking
+        them record by record let each hold a key the other waited for (a deadlock PostgreSQL finds
+        only after deadlock_timeout, a second, and undoes one of them)."""
+        self.db.lock_keys(session, [key for r in records for key in lock_names(r.prepared)])
+        return [
+            self.match_prepared(session, r.prepared, actor=r.actor, provisional=r.provisional, locked=True)
+            for r in records
+        ]
 
     def _provisional(self, session: Session, p: PreparedRecord) -> Provisional | None:
         state, size = repo.arrival(session, p.raw["source"], p.raw["source_record_id"])
@@ -222,11 +231,19 @@ class MatchService:
         )
 
     def match_prepared(
-        self, session: Session, p: PreparedRecord, *, actor: str, provisional: Provisional | None = None
+        self,
+        session: Session,
+        p: PreparedRecord,
+        *,
+        actor: str,
+        provisional: Provisional | None = None,
+        locked: bool = False,
     ) -> MatchOutcome:
-        """The whole use case inside the caller's transaction (the batch paths share it)."""
+        """The whole use case inside the caller's transaction (the batch paths share it), the record's
+        keys locked unless the caller has `locked` them."""
         source, sid = p.raw["source"], p.raw["source_record_id"]
-        self.db.lock_keys(session, (f"record:{source}:{sid}", *p.keys))
+        if not locked:
+            self.db.lock_keys(session, lock_names(p))
         now = self.clock()
         state, size = repo.arrival(session, source, sid)
         link: Link | None = None
