@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
@@ -13,8 +15,10 @@ from benchmarks.synthetic import make_population
 from matching import Model
 from matching.record import dict_to_source_record
 from mpi.intake.items import IntakeItem
+from mpi.service import bulk, bulk_pairs
 from mpi.service.bulk import IndexNotEmpty, bulk_load
 from mpi.service.bulk_pairs import affordable_workers
+from mpi.service.forked import WorkerDied
 from mpi.service.match import MatchService
 from mpi.service.model_registry import shipped_model
 from mpi.store.database import Database
@@ -170,3 +174,27 @@ def test_comparing_workers_are_as_many_as_the_memory_holds() -> None:
     assert affordable_workers(2, int(6.2 * gib), 12 * gib) == 1  # a smaller machine: one copy only
     assert affordable_workers(4, 8 * gib, 4 * gib) == 0  # no room for a copy: compared in the process
     assert affordable_workers(2, 0, 0) == 2  # memory unknown (no /proc): as asked
+
+
+def _killed(*_: object) -> None:
+    """A worker's task that ends its process as the kernel's out-of-memory killer would."""
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@pytest.mark.parametrize("phase", ["read", "compare"])
+def test_a_worker_killed_by_the_system_fails_the_load_and_writes_nothing(
+    db: Database, monkeypatch: pytest.MonkeyPatch, phase: str
+) -> None:
+    """With multiprocessing.Pool the load waited forever for the dead worker's answer."""
+    if phase == "read":
+        monkeypatch.setattr(bulk, "_prepare_chunk", _killed)
+    else:
+        monkeypatch.setattr(bulk_pairs, "_compare", _killed)
+        monkeypatch.setattr(bulk_pairs, "_memory", lambda: (1, 1 << 40))  # room for both workers
+    records = make_population(200, seed=3).records
+
+    with pytest.raises(WorkerDied, match="out of memory"):
+        bulk_load(db, shipped_model(), _items(records), actor="test", workers=2)
+
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(SourceRecordRow)) == 0

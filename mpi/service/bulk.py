@@ -37,6 +37,7 @@ from mpi.service.batch import BatchSummary, Rejection
 from mpi.service.bulk_pairs import compared_pairs
 from mpi.service.clock import Clock, utc_now
 from mpi.service.evidence import decision_to_evidence
+from mpi.service.forked import in_order
 from mpi.service.match import (
     CANDIDATES_PER_KEY,
     PreparedRecord,
@@ -95,9 +96,8 @@ def prepared_records(
         for chunk in _chunks(items, today):
             yield from _prepare_chunk(chunk)
         return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for prepared in pool.imap(_prepare_chunk, _chunks(items, today)):
-            yield from prepared
+    for prepared in in_order(_prepare_chunk, _chunks(items, today), workers=workers, window=2 * workers):
+        yield from prepared
 
 
 class BulkLoad:

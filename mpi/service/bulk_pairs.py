@@ -10,18 +10,16 @@ ordinals and their comparison vectors packed one byte a comparison, cheap to pas
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from bisect import bisect_left
-from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from matching import Model, NormalizedRecord
 from matching.compare import MISSING
 from matching.decide import scored_as
 from matching.score import pair_levels
+from mpi.service.forked import in_order
 
 TASK = 2_000  # records per worker task
 IN_FLIGHT = 2  # tasks a worker may have answered or in hand before deciding takes their answers
@@ -117,8 +115,8 @@ def compared_pairs(
             results: Iterator[list[tuple[list[int], bytes]]] = map(_compare, tasks)
             yield from _decoded(results, codes, width)
             return
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from _decoded(_in_order(pool, tasks, IN_FLIGHT * workers), codes, width)
+        compared = in_order(_compare, tasks, workers=workers, window=IN_FLIGHT * workers)
+        yield from _decoded(compared, codes, width)
     finally:
         _file = None
 
@@ -145,21 +143,6 @@ def _memory() -> tuple[int, int]:
     except (OSError, StopIteration, ValueError):
         return 0, 0
     return resident, available
-
-
-def _in_order(
-    pool: Any, tasks: list[tuple[int, int]], window: int
-) -> Iterator[list[tuple[list[int], bytes]]]:
-    """pool.imap with at most `window` tasks handed out: imap hands out every task at once, and the
-    workers' answers waited in this process's memory (gigabytes at a million persons) until deciding,
-    slower than comparing, reached them."""
-    pending: deque[Any] = deque()
-    for task in tasks:
-        pending.append(pool.apply_async(_compare, (task,)))
-        if len(pending) >= window:
-            yield pending.popleft().get()
-    while pending:
-        yield pending.popleft().get()
 
 
 def _decoded(
