@@ -42,9 +42,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from queue import Empty
 from typing import Any
@@ -52,6 +49,7 @@ from typing import Any
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from benchmarks.postgres import database_of_its_own
 from benchmarks.quality import SCALE_BLOCKING, SCALE_EM, splink_frame, splink_linker
 from benchmarks.synthetic import Population, make_population
 from matching import RECORD_FIELDS
@@ -323,32 +321,10 @@ def main() -> None:
         parser.error("--postgres loads a database of its own: it does not take --index-db")
     folder = Path(tempfile.mkdtemp())
     if args.postgres:
-        with postgres_database(args.postgres) as url:
+        with database_of_its_own(args.postgres, "mpi_throughput_") as url:
             run(args, folder, url)
     else:
         run(args, folder, f"sqlite:///{folder}/throughput.sqlite3")
-
-
-@contextmanager
-def postgres_database(conninfo: str) -> Iterator[str]:
-    """The URL of a new database on the server `conninfo` names; dropped afterwards (the server is
-    shared and outlives the run)."""
-    import psycopg
-
-    name = f"mpi_throughput_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(conninfo, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    params = psycopg.conninfo.conninfo_to_dict(conninfo)
-    host, port, user = (
-        params.get("host", "127.0.0.1"),
-        params.get("port", 5432),
-        params.get("user", "postgres"),
-    )
-    try:
-        yield f"postgresql+psycopg://{user}@{host}:{port}/{name}"
-    finally:
-        with psycopg.connect(conninfo, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def run(args: argparse.Namespace, folder: Path, url: str) -> None:

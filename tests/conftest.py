@@ -8,13 +8,13 @@ MPI_REQUIRE_POSTGRES=1 (CI), where they fail.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 
 import grpc
 import psycopg
 import pytest
 
+from benchmarks.postgres import database_of_its_own
 from mpi.api.server import RunningServer, create_server
 from mpi.config import Config
 from mpi.service.match import MatchService
@@ -46,18 +46,8 @@ def postgres_available() -> None:
 
 @pytest.fixture
 def postgres_url(postgres_available: None) -> Iterator[str]:
-    name = f"mpi_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    params = psycopg.conninfo.conninfo_to_dict(PG_ADMIN)
-    user, host, port = (
-        params.get("user", "postgres"),
-        params.get("host", "127.0.0.1"),
-        params.get("port", 5432),
-    )
-    yield f"postgresql+psycopg://{user}@{host}:{port}/{name}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with database_of_its_own(PG_ADMIN, "mpi_test_") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
