@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 from collections import defaultdict
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from benchmarks.postgres import database_of_its_own
 from benchmarks.synthetic import make_population
 from matching import Model
 from matching.record import dict_to_source_record
@@ -21,8 +24,10 @@ from mpi.service.bulk_pairs import affordable_workers
 from mpi.service.forked import WorkerDied
 from mpi.service.match import MatchService
 from mpi.service.model_registry import shipped_model
+from mpi.store import repository
 from mpi.store.database import Database
-from mpi.store.models import AuditEvent, BlockingKey, Link, Person, ReviewTask, SourceRecordRow
+from mpi.store.models import AuditEvent, Base, BlockingKey, Link, Person, ReviewTask, SourceRecordRow
+from tests.conftest import PG_ADMIN
 
 
 def _state(db: Database) -> tuple[dict[tuple[str, str], tuple], list[frozenset[tuple[str, str]]]]:
@@ -198,3 +203,34 @@ def test_a_worker_killed_by_the_system_fails_the_load_and_writes_nothing(
 
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(SourceRecordRow)) == 0
+
+
+def test_on_postgresql_copy_stores_exactly_what_inserts_store(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL takes the bulk load's rows by COPY: every table holds, value for value, what the
+    INSERTs of the other engines' path would have stored (JSON, UTC timestamps, defaults)."""
+    if db.is_sqlite:
+        pytest.skip("COPY is PostgreSQL's")
+    records = make_population(150, seed=23).records
+    now = datetime(2026, 12, 1, 9, 30, 15, 123456, tzinfo=UTC)
+
+    def load(into: Database) -> dict[str, list[tuple[object, ...]]]:
+        ids = itertools.count()
+        monkeypatch.setattr(repository, "new_id", lambda: f"id-{next(ids):06d}")
+        bulk_load(into, shipped_model(), _items(records), actor="test", clock=lambda: now, workers=1)
+        with into.read() as session:
+            return {
+                table.name: sorted(session.execute(select(table)).all(), key=repr)
+                for table in Base.metadata.sorted_tables
+            }
+
+    copied = load(db)
+    with database_of_its_own(PG_ADMIN, "mpi_test_") as url:
+        inserted_into = Database(url)
+        inserted_into.migrate()
+        monkeypatch.setattr(repository, "_copy", repository._insert_many)
+        inserted = load(inserted_into)
+        inserted_into.dispose()
+    assert copied["source_records"] and copied["audit_events"] and copied["review_tasks"]
+    assert copied == inserted

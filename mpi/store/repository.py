@@ -15,6 +15,8 @@ from typing import Any, NamedTuple, TypeVar
 from typing import cast as typed
 
 from sqlalchemy import (
+    JSON,
+    Insert,
     Table,
     Text,
     bindparam,
@@ -258,19 +260,57 @@ def bulk_insert(
     """The rows of a bulk load (mpi.service.bulk), by executemany in chunks; records carry their ids
     (rows, first versions, blocking keys), so the id sequence is moved past them afterwards."""
     connection = session.connection()
+    postgres = connection.dialect.name == "postgresql"
+    write = _copy if postgres else _insert_many
     with _bulk_page_cache(connection):
         for chunk in _chunks(persons):
-            connection.execute(_INSERT_PERSON, chunk)
+            write(connection, _INSERT_PERSON, chunk)
         for batch in _chunks(records):
-            connection.execute(_INSERT_RECORD, [row for row, _, _ in batch])
-            connection.execute(_INSERT_VERSION, [version for _, version, _ in batch])
-            if keys := [key for _, _, keys_of in batch for key in keys_of]:
-                connection.execute(_INSERT_KEYS, keys)
-        if connection.dialect.name == "postgresql":
+            write(connection, _INSERT_RECORD, [row for row, _, _ in batch])
+            write(connection, _INSERT_VERSION, [version for _, version, _ in batch])
+            write(connection, _INSERT_KEYS, [key for _, _, keys_of in batch for key in keys_of])
+        if postgres:
             connection.execute(_MOVE_RECORD_IDS_PAST)
         for statement, rows in ((_INSERT_LINK, links), (_INSERT_TASK, tasks), (_INSERT_AUDIT, audits)):
             for chunk in _chunks(rows):
-                connection.execute(statement, chunk)
+                write(connection, statement, chunk)
+
+
+def _insert_many(connection: Connection, statement: Insert, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        connection.execute(statement, rows)
+
+
+def _copy(connection: Connection, statement: Insert, rows: list[dict[str, Any]]) -> None:
+    """The rows by PostgreSQL's COPY, which parses them in bulk where an INSERT runs once a row: JSON
+    values serialized as the engine serializes them, the others through their column type's own bind
+    processor (UTC timestamps), and the columns' Python-side defaults filled in as the INSERT fills
+    them. Every row has the first row's keys."""
+    if not rows:
+        return
+    table, dialect = statement.table, connection.dialect
+    defaults = {
+        c.name: typed(Any, c.default).arg
+        for c in table.columns
+        if c.name not in rows[0] and c.default is not None and c.default.is_scalar
+    }
+    given = list(rows[0])
+    names = [*given, *defaults]
+    processors = [_copy_processor(table.c[name].type, dialect) for name in names]
+    columns = ", ".join(f'"{name}"' for name in names)
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor, cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+        for row in rows:
+            values = [*(row[name] for name in given), *defaults.values()]
+            copy.write_row([v if p is None else p(v) for p, v in zip(processors, values, strict=True)])
+
+
+def _copy_processor(column_type: Any, dialect: Any) -> Any:
+    if isinstance(column_type, JSON):  # the driver adapts JSON for INSERT itself, not for COPY
+        serialize = getattr(dialect, "_json_serializer", None) or json.dumps
+        keep_null = column_type.none_as_null
+        return lambda value: None if value is None and keep_null else serialize(value)
+    return column_type.bind_processor(dialect)
 
 
 @contextmanager
