@@ -257,8 +257,9 @@ def bulk_insert(
     tasks: Iterable[dict[str, Any]],
     audits: Iterable[dict[str, Any]],
 ) -> None:
-    """The rows of a bulk load (mpi.service.bulk), by executemany in chunks; records carry their ids
-    (rows, first versions, blocking keys), so the id sequence is moved past them afterwards."""
+    """The rows of a bulk load (mpi.service.bulk) in chunks, by executemany (COPY on PostgreSQL);
+    records carry their ids (rows, first versions, blocking keys), so the id sequence is moved past
+    them afterwards."""
     connection = session.connection()
     postgres = connection.dialect.name == "postgresql"
     write = _copy if postgres else _insert_many
@@ -308,8 +309,8 @@ def _copy(connection: Connection, statement: Insert, rows: list[dict[str, Any]])
 def _copy_processor(column_type: Any, dialect: Any) -> Any:
     if isinstance(column_type, JSON):  # the driver adapts JSON for INSERT itself, not for COPY
         serialize = getattr(dialect, "_json_serializer", None) or json.dumps
-        keep_null = column_type.none_as_null
-        return lambda value: None if value is None and keep_null else serialize(value)
+        none_as_null = column_type.none_as_null  # else None is stored as JSON null, as INSERT stores it
+        return lambda value: None if value is None and none_as_null else serialize(value)
     return column_type.bind_processor(dialect)
 
 
