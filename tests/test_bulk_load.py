@@ -206,7 +206,7 @@ def test_a_worker_killed_by_the_system_fails_the_load_and_writes_nothing(
 
 
 def test_on_postgresql_copy_stores_exactly_what_inserts_store(
-    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """PostgreSQL takes the bulk load's rows by COPY: every table holds, value for value, what the
     INSERTs of the other engines' path would have stored (JSON, UTC timestamps, defaults)."""

@@ -52,14 +52,14 @@ def test_on_postgres_it_loads_a_database_of_its_own_and_drops_it(
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.setattr(throughput.tempfile, "mkdtemp", lambda: str(work))
-    loaded: list[str] = []
+    loaded: list[int] = []
     load = throughput.bulk_load
 
     def bulk_load_and_count(records: list[dict[str, str]], folder: Path, url: str) -> dict[str, object]:
         figures = load(records, folder, url)
         db = Database(url)
         with db.read() as session:
-            loaded.append(str(repo.index_size(session)))
+            loaded.append(repo.index_size(session))
         db.dispose()
         return figures
 
@@ -69,5 +69,5 @@ def test_on_postgres_it_loads_a_database_of_its_own_and_drops_it(
 
     results = json.loads((out / "throughput.json").read_text())
     assert results["store"] == "postgresql" and results["command"].endswith("--postgres CONNINFO")
-    assert loaded == [str(results["index"]["records"])]  # the load went into PostgreSQL
+    assert loaded == [results["index"]["records"]]  # the load went into PostgreSQL
     assert databases() == before  # and its database is gone
